@@ -1,0 +1,244 @@
+"""Small layout helpers shared by pages: 404 content, breadcrumbs, status badges, markdown."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from components.format import fmt_pct, fmt_value
+from pesem.formulas import agrees
+from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS
+
+
+def not_found(message: str) -> html.Div:
+    """The 'not found' content for an unknown code, with links back to useful places."""
+    return html.Div(
+        [
+            html.H1("Página no encontrada", className="h2"),
+            html.P(message, className="lead"),
+            html.P("Puede continuar desde:"),
+            html.Ul(
+                [
+                    html.Li(dcc.Link("Resumen del sector", href="/")),
+                    *[
+                        html.Li(dcc.Link(f"Objetivo OES.0{i}", href=f"/oes/OES.0{i}"))
+                        for i in range(1, 5)
+                    ],
+                    html.Li(
+                        dcc.Link("Impacto COVID-19 (2019 vs. 2020)", href="/covid")
+                    ),
+                    html.Li(dcc.Link("Explorar indicadores", href="/explorar")),
+                ]
+            ),
+        ],
+        className="not-found py-4",
+        role="alert",
+    )
+
+
+def breadcrumbs(items: list[tuple[str, str | None]]) -> html.Nav:
+    """Breadcrumb trail; the last item (href None) is the current page."""
+    crumbs = []
+    for label, href in items:
+        if href:
+            crumbs.append(
+                html.Li(dcc.Link(label, href=href), className="breadcrumb-item")
+            )
+        else:
+            crumbs.append(
+                html.Li(
+                    label,
+                    className="breadcrumb-item active",
+                    **{"aria-current": "page"},
+                )
+            )
+    return html.Nav(
+        html.Ol(crumbs, className="breadcrumb"), **{"aria-label": "Ruta de navegación"}
+    )
+
+
+def status_badge(label: str, icon: str, color: str, title: str = "") -> html.Span:
+    """Semáforo badge: icon + text, so colour never carries the status alone."""
+    return html.Span(
+        [html.Span(icon, **{"aria-hidden": "true"}), " ", label],
+        className="status-badge",
+        style={
+            "backgroundColor": color,
+            "color": "#000" if color != "#D55E00" else "#fff",
+        },
+        title=title,
+    )
+
+
+def markdown(text: str) -> dcc.Markdown:
+    """The report's own wording, rendered as markdown (no raw HTML)."""
+    return dcc.Markdown(text, className="report-text", dangerously_allow_html=False)
+
+
+def kpi(value: str, label: str, note: str = "") -> dbc.Card:
+    """A headline figure card."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.P(value, className="kpi-value"),
+                html.P(label, className="kpi-label"),
+                html.P(note, className="kpi-note text-body-secondary")
+                if note
+                else None,
+            ]
+        ),
+        className="kpi h-100",
+    )
+
+
+_OES_CODE_RE = re.compile(r"^(?:oes)?[\s._-]*(\d{1,2})$", re.IGNORECASE)
+_AES_CODE_RE = re.compile(
+    r"^(?:aes)?[\s._-]*(?:(\d{1,2})[\s._-]+(\d{1,2})|(\d{2})(\d{2}))$", re.IGNORECASE
+)
+
+
+def canonical_oes(text: str | None) -> str | None:
+    """``OES.01``, ``oes-01``, ``OES01``, ``1`` → ``"OES.01"``; anything else → None."""
+    match = _OES_CODE_RE.match(str(text or "").strip())
+    return f"OES.{int(match.group(1)):02d}" if match else None
+
+
+def canonical_aes(text: str | None) -> str | None:
+    """``AES.01.03``, ``aes-01-03``, ``AES0103``, ``01.03`` → ``"AES.01.03"``; else None."""
+    match = _AES_CODE_RE.match(str(text or "").strip())
+    if not match:
+        return None
+    oes, aes = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return f"AES.{int(oes):02d}.{int(aes):02d}"
+
+
+# --- indicator views shared by the OES and AES pages -------------------------------------------
+
+#: Raw report markers of a cell without a value (shown as printed, styled as missing).
+MISSING_MARKERS = ("ND", "---", "--", "s", "(vacía)")
+
+
+def cell_text(value: float | None, raw: str, unit: str) -> str:
+    """A report cell for a table: the formatted value, else the report's raw marker (ND, ---, s)."""
+    if value is not None and not (isinstance(value, float) and math.isnan(value)):
+        return fmt_value(float(value), unit)
+    return str(raw) if raw else "(vacía)"
+
+
+def values_table(cells: pd.DataFrame, unit: str, baseline_year: int | None) -> pd.DataFrame:
+    """Baseline, logros esperados and valores obtenidos by year, as the report prints them.
+
+    ``cells`` is :func:`pesem.metrics.series_table`; one row per series, one column per year.
+    """
+    lookup = {
+        (c.series, int(c.year)): cell_text(c.value, c.raw, unit)
+        for c in cells.itertuples(index=False)
+    }
+    base = next((text for (series, _), text in lookup.items() if series == "baseline"), "—")
+    columns: dict[str, list[str]] = {
+        "Serie": ["Logro esperado", "Valor obtenido"],
+        f"Línea de base ({baseline_year or '—'})": [base, ""],
+    }
+    for year in EXPECTED_YEARS:
+        columns[str(year)] = [
+            lookup.get(("expected", year), ""),
+            lookup.get(("achieved", year), "") if year in ACHIEVED_YEARS else "",
+        ]
+    return pd.DataFrame(columns)
+
+
+def html_table(frame: pd.DataFrame, caption: str) -> html.Div:
+    """A small accessible HTML table (first column as row header; missing markers styled)."""
+    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in frame.columns]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(value, scope="row")
+                    if i == 0
+                    else html.Td(
+                        value,
+                        className="cell-missing" if value in MISSING_MARKERS else None,
+                    )
+                    for i, value in enumerate(row)
+                ]
+            )
+            for row in frame.itertuples(index=False, name=None)
+        ]
+    )
+    return html.Div(
+        html.Table(
+            [html.Caption(caption), header, body],
+            className="table table-sm values-table mb-0",
+        ),
+        className="table-responsive",
+    )
+
+
+def avance_pair(reported: float | None, computed: float | None, reason: str) -> list:
+    """``26% / 28.0% ⚠ difiere``: reported vs recomputed Avance, the difference flagged in text."""
+    rep_missing, comp_missing = pd.isna(reported), pd.isna(computed)
+    rep = "—" if rep_missing else fmt_pct(reported, 0 if float(reported).is_integer() else 2)
+    out: list = [html.Span(rep, title="Reportado en el Anexo 6.1"), " / "]
+    if comp_missing:
+        out.append(html.Span("no calculable", title=reason, className="not-computable"))
+    else:
+        out.append(html.Span(fmt_pct(computed, 1), title="Recalculado con los datos del anexo"))
+    if not rep_missing and not comp_missing and not agrees(reported, computed, 0):
+        out.append(
+            html.Span(
+                " ⚠ difiere",
+                className="flag-differs",
+                title="El avance reportado no coincide con el recalculado",
+            )
+        )
+    elif not rep_missing and comp_missing:
+        out.append(html.Span(" ⚠ reportado sin base de cálculo", className="flag-differs"))
+    return out
+
+
+def summary_badge(row: pd.Series) -> html.Span:
+    """The semáforo badge of an :func:`pesem.metrics.indicator_summary` row (reason as tooltip)."""
+    return status_badge(
+        row["status_label"], row["status_icon"], row["status_color"], title=row["status_reason"]
+    )
+
+
+def findings_box(findings: pd.DataFrame, element_id: str, empty_text: str) -> html.Section:
+    """The visible "Inconsistencias del reporte" box (rows of :func:`pesem.findings.find_all`)."""
+    if findings.empty:
+        content: list = [html.P(empty_text, className="mb-0")]
+    else:
+        content = [
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span(f"{f.kind_label}. ", className="fw-bold"),
+                            f.message,
+                            html.Span(
+                                f" ({f.where}; hallazgo {f.finding_id})",
+                                className="finding-where",
+                            ),
+                        ]
+                    )
+                    for f in findings.itertuples(index=False)
+                ],
+                className="mb-0",
+            )
+        ]
+    return html.Section(
+        [
+            html.H2(
+                [html.Span("⚠", **{"aria-hidden": "true"}), " Inconsistencias del reporte"],
+                className="h4",
+            ),
+            *content,
+        ],
+        id=element_id,
+        className="findings-box mb-4",
+    )

@@ -1,0 +1,1 @@
+"""PESEM follow-up dashboard: domain package (loading, formulas, status, findings, import)."""
