@@ -68,7 +68,11 @@ def tidy_long(ds: Dataset, indicator_ids: Iterable[str] | None = None) -> pd.Dat
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a byte-order mark, so Excel opens the accents correctly."""
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    # Print numbers as the report does (1556, not 1556.0); empty cell for a missing value.
+    printable = frame.copy()
+    for column in printable.select_dtypes("number").columns:
+        printable[column] = printable[column].map(lambda v: "" if pd.isna(v) else f"{v:.12g}")
+    return printable.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "indicadores") -> bytes:

@@ -1,0 +1,22 @@
+# PESEM dashboard image: gunicorn serving app:server on port 8050 (same gunicorn.conf.py as `make run`).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PORT=8050 \
+    BIND_ALL=1 \
+    WEB_CONCURRENCY=2
+
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin pesem
+WORKDIR /app
+
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+
+COPY --chown=pesem:pesem . .
+
+USER pesem
+EXPOSE 8050
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server"]

@@ -1,0 +1,66 @@
+# PESEM 2015-2021 follow-up dashboard. `make run` serves it, `make test` checks everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+REPORT ?= ../shared/seed/reporte-seguimiento-pesem-rree-2020.md
+RUNTIME_STAMP := $(VENV)/.requirements.stamp
+DEV_STAMP := $(VENV)/.requirements-dev.stamp
+
+.PHONY: help run test lint format bench import browser node-deps
+
+help:
+	@echo "make run     serve the dashboard with gunicorn (PORT=8050, WEB_CONCURRENCY=2)"
+	@echo "make test    ruff + the whole pytest suite (browser tests on /usr/bin/chromium)"
+	@echo "make lint    ruff check + ruff format --check"
+	@echo "make format  ruff format + ruff check --fix"
+	@echo "make bench   run the benchmarks (bench/)"
+	@echo "make import  REPORT=path/to/report.md: regenerate data/ from a report"
+
+$(PY):
+	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+
+# Reinstall only when a requirements file changed (the stamp is older than it).
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -r requirements-dev.txt
+	@touch $@ $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)
+	@echo "PESEM dashboard: http://127.0.0.1:$${PORT:-8050}/  (Ctrl+C to stop)"
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=""; if [ "$$(id -u)" != "0" ]; then SUDO="sudo"; fi; \
+		echo "Installing Debian chromium and chromium-driver"; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			chromium chromium-driver fonts-dejavu-core; \
+	fi
+
+node-deps:
+	@if [ -f package.json ]; then \
+		if [ -f package-lock.json ]; then npm ci; else npm install; fi; \
+	fi
+
+test: $(DEV_STAMP) browser node-deps
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/pytest -q
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+bench: $(DEV_STAMP)
+	@if [ -d bench ]; then $(PY) -m bench; else echo "no bench/ folder yet"; fi
+
+import: $(RUNTIME_STAMP)
+	$(PY) -m pesem.importer "$(REPORT)" --out data/

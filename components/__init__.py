@@ -1,0 +1,1 @@
+"""Pure, typed figure builders and layout helpers shared by the pages."""

@@ -1,0 +1,358 @@
+"""Flask hooks of the dashboard: security headers, caching, compression, health, downloads, errors.
+
+Flask only (no dash import): ``app.py`` passes what only Dash knows as plain callables::
+
+    register(server, page_matcher=is_page_path, script_hashes=app.csp_hashes)
+
+``register`` adds
+
+* security headers on every response (a strict Content-Security-Policy, nosniff, no referrer,
+  no framing);
+* cache headers: a year (immutable) for Dash's fingerprinted component bundles, an hour for
+  the other bundles (plotly.min.js, with ETag) and ``/assets``, ``no-cache`` for HTML and
+  ``no-store`` for callback answers;
+* compression (zstd/br/gzip through flask-compress; compressed component bundles are kept in
+  memory, so the 4.7 MB plotly bundle is compressed once per worker and encoding);
+* ``GET /healthz`` -> ``{"status": "ok", "indicators": N}``;
+* ``GET /download/indicators.csv`` and ``.xlsx`` (tidy long export of ``pesem.export``);
+* a body limit (``MAX_CONTENT_LENGTH``, 413 beyond it);
+* JSON errors for ``/_dash-update-component``: a malformed request (broken JSON, missing fields,
+  wrong types, unknown callback, inputs that do not fit the callback) is answered 400, any other
+  exception (e.g. raised by a page's callback) 500, both without a trace; ``PreventUpdate`` keeps
+  Dash's own 204;
+* HTTP 404 (still with the Dash index, which then shows ``pages/not_found_404.py``) for a GET of a
+  path that is no registered page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+from flask import Flask, Response, jsonify, request
+from flask_compress import Compress
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+
+log = logging.getLogger(__name__)
+
+MAX_CONTENT_LENGTH: Final = 1024 * 1024  # 1 MiB: a callback body of this app is a few KiB
+CALLBACK_ENDPOINT: Final = "/_dash-update-component"
+YEAR_SECONDS: Final = 31_536_000
+ASSETS_MAX_AGE: Final = 3600
+UTF8_BOM: Final = b"\xef\xbb\xbf"
+
+#: Dash internals, never turned into a 404 by the unknown-page hook. (/assets, /download and
+#: /healthz have their own routes; a path under them that reaches Dash's catch-all is unknown.)
+NON_PAGE_PREFIXES: Final[tuple[str, ...]] = ("/_dash", "/_reload-hash", "/_favicon.ico")
+
+#: Download formats: fixed whitelist, never a path.
+DOWNLOAD_FORMATS: Final[dict[str, tuple[str, str]]] = {
+    "csv": ("to_csv_bytes", "text/csv; charset=utf-8"),
+    "xlsx": (
+        "to_xlsx_bytes",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+SECURITY_HEADERS: Final[dict[str, str]] = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+
+PageMatcher = Callable[[str], bool]
+HashProvider = Callable[[], Iterable[str]]
+
+
+def build_csp(script_hashes: Iterable[str] = ()) -> str:
+    """The Content-Security-Policy header value.
+
+    ``script_hashes`` are the ``'sha256-…'`` sources of Dash's inline scripts (the renderer start-up
+    line and string clientside callbacks, from ``Dash.csp_hashes()``); nothing else is inline.
+    """
+    script_src = " ".join(["'self'", *sorted(set(script_hashes))])
+    directives = {
+        "default-src": "'self'",
+        "script-src": script_src,
+        # plotly.js and React inject <style> elements and style attributes.
+        "style-src": "'self' 'unsafe-inline'",
+        # PNG export renders the SVG through data:/blob: images.
+        "img-src": "'self' data: blob:",
+        "font-src": "'self' data:",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "frame-ancestors": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+# --------------------------------------------------------------------------- callback requests
+
+
+class MalformedCallback(ValueError):
+    """The body of a ``/_dash-update-component`` request does not have Dash's shape."""
+
+
+#: dcc.Location properties (the pages router's inputs): always strings (or null).
+_URL_PROPERTIES: Final = frozenset({"pathname", "search", "hash", "href"})
+
+
+def _check_dependency(item: Any, where: str) -> None:
+    if isinstance(item, list):  # pattern-matching ALL / ALLSMALLER: a list of dependencies
+        for position, sub in enumerate(item):
+            _check_dependency(sub, f"{where}[{position}]")
+        return
+    if not isinstance(item, dict):
+        raise MalformedCallback(f"{where}: expected an object")
+    component_id = item.get("id")
+    if not isinstance(component_id, str | dict) or not component_id:
+        raise MalformedCallback(f"{where}.id: expected a string or an object")
+    if isinstance(component_id, dict) and not all(
+        isinstance(key, str) and isinstance(value, str | int | float | bool)
+        for key, value in component_id.items()
+    ):
+        raise MalformedCallback(f"{where}.id: expected an object of plain values")
+    prop = item.get("property")
+    if not isinstance(prop, str):
+        raise MalformedCallback(f"{where}.property: expected a string")
+    value = item.get("value")
+    if prop in _URL_PROPERTIES and value is not None and not isinstance(value, str):
+        raise MalformedCallback(f"{where}.value: expected a string for {prop!r}")
+
+
+def validate_callback_body(body: Any) -> None:
+    """Raise :class:`MalformedCallback` unless ``body`` has the shape Dash's renderer sends."""
+    if not isinstance(body, dict):
+        raise MalformedCallback("body: expected a JSON object")
+    output = body.get("output")
+    if not isinstance(output, str) or not output:
+        raise MalformedCallback("output: expected a non-empty string")
+    outputs = body.get("outputs")
+    if outputs is not None:
+        if isinstance(outputs, dict):
+            _check_dependency(outputs, "outputs")
+        elif isinstance(outputs, list):
+            for position, item in enumerate(outputs):
+                _check_dependency(item, f"outputs[{position}]")
+        else:
+            raise MalformedCallback("outputs: expected an object or a list")
+    for key, required in (("inputs", True), ("state", False)):
+        items = body.get(key)
+        if items is None and not required:
+            continue
+        if not isinstance(items, list):
+            raise MalformedCallback(f"{key}: expected a list")
+        for position, item in enumerate(items):
+            _check_dependency(item, f"{key}[{position}]")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
+        raise MalformedCallback("changedPropIds: expected a list of strings")
+
+
+def _raised_by_callback_code(error: BaseException) -> bool:
+    """True when the traceback passes through Dash's ``_invoke_callback`` (a page's function)."""
+    trace = error.__traceback__
+    while trace is not None:
+        frame = trace.tb_frame
+        if frame.f_code.co_name in {"_invoke_callback", "_async_invoke_callback"} and (
+            frame.f_globals.get("__name__") == "dash._callback"
+        ):
+            return True
+        trace = trace.tb_next
+    return False
+
+
+#: Exceptions that Dash's request parsing raises on a body that does not fit the callback.
+_CLIENT_ERROR_TYPES: Final = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def _json_error(status: int, message: str, **extra: Any) -> Response:
+    response = jsonify({"error": message, "status": status, **extra})
+    response.status_code = status
+    return response
+
+
+def _guard_callback_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Validate the callback body before Dash reads it (Dash would raise KeyError/TypeError)."""
+
+    def guarded_dispatch(*args: Any, **kwargs: Any) -> Any:
+        body = request.get_json()  # BadRequest (400) / UnsupportedMediaType (415) / 413
+        try:
+            validate_callback_body(body)
+        except MalformedCallback as error:
+            log.warning("rejected callback request: %s", error)
+            return _json_error(400, "Solicitud de actualización inválida.", detail=str(error))
+        try:
+            return view(*args, **kwargs)
+        except Exception as error:
+            # Dash reading a body that has the right shape but does not fit the callback (unknown
+            # output, missing inputs): a client error. PreventUpdate, HTTP errors and anything
+            # raised by a page's callback go on to their handlers.
+            if isinstance(error, _CLIENT_ERROR_TYPES) and not _raised_by_callback_code(error):
+                log.warning("rejected callback request: %s: %s", type(error).__name__, error)
+                return _json_error(400, "Solicitud de actualización inválida.")
+            raise
+
+    guarded_dispatch.__name__ = getattr(view, "__name__", "dispatch")
+    guarded_dispatch.__qualname__ = getattr(view, "__qualname__", "dispatch")
+    guarded_dispatch.__module__ = getattr(view, "__module__", __name__)
+    return guarded_dispatch
+
+
+# --------------------------------------------------------------------------- register
+
+
+def _is_callback_request() -> bool:
+    return request.path.endswith(CALLBACK_ENDPOINT)
+
+
+def _dataset_indicator_count() -> int:
+    from pesem.loader import get_dataset  # lazy: the server module must import without data
+
+    return len(get_dataset().indicators)
+
+
+def download_filename(fmt: str, report: Mapping[str, Any] | None = None) -> str:
+    year = (report or {}).get("year", 2020)
+    return f"pesem-rree-{year}_indicadores.{fmt}"
+
+
+def _static_cache_key(req: Any) -> str:
+    # Only component bundles are kept compressed (see _CompressedStaticCache).
+    return f"{req.path}?{req.query_string.decode('latin-1')}"
+
+
+#: Component bundles, without query string: files of installed packages, fixed while we run.
+_COMPONENT_BUNDLE = re.compile(r"^/_dash-component-suites/[^?]+\?$")
+
+
+class _CompressedStaticCache:
+    """flask-compress cache that keeps only component bundles (package files, fixed bytes)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+
+    @staticmethod
+    def _cacheable(key: str) -> bool:
+        _, _, path = key.partition(";")
+        return _COMPONENT_BUNDLE.match(path) is not None
+
+    def get(self, key: str) -> bytes | None:
+        return self._data.get(key) if self._cacheable(key) else None
+
+    def set(self, key: str, value: bytes) -> None:
+        if self._cacheable(key) and len(self._data) < 256:
+            self._data[key] = value
+
+
+def register(
+    server: Flask,
+    *,
+    page_matcher: PageMatcher | None = None,
+    script_hashes: HashProvider | None = None,
+) -> None:
+    """Install the hooks on ``server`` (the Flask app of the Dash app; call once at start-up).
+
+    ``page_matcher(path)`` says whether a URL path is a registered Dash page (for the 404 status);
+    ``script_hashes()`` returns the CSP hash sources of Dash's inline scripts.
+    """
+    server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+
+    # Wrap the callback view (registered by Dash before this call).
+    for endpoint, view in list(server.view_functions.items()):
+        if endpoint.endswith(CALLBACK_ENDPOINT):
+            server.view_functions[endpoint] = _guard_callback_view(view)
+
+    @server.get("/healthz")
+    def healthz() -> Response:
+        try:
+            count = _dataset_indicator_count()
+        except Exception:  # the data could not be loaded: report, do not crash
+            log.exception("health check failed")
+            response = _json_error(503, "data not loaded")
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        response = jsonify({"status": "ok", "indicators": count})
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @server.get("/download/indicators.<fmt>")
+    def download_indicators(fmt: str) -> Response:
+        if fmt not in DOWNLOAD_FORMATS:
+            raise NotFound()
+        from pesem import export  # lazy: pandas/openpyxl work only when someone downloads
+        from pesem.loader import get_dataset
+
+        function_name, mimetype = DOWNLOAD_FORMATS[fmt]
+        dataset = get_dataset()
+        data: bytes = getattr(export, function_name)(export.tidy_long(dataset))
+        if fmt == "csv" and not data.startswith(UTF8_BOM):
+            data = UTF8_BOM + data  # Excel reads UTF-8 (tildes, ñ) only with the BOM
+        response = Response(data, mimetype=mimetype.split(";")[0])
+        response.headers["Content-Type"] = mimetype
+        filename = download_filename(fmt, dataset.report)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @server.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if _is_callback_request() and error.code is not None:
+            return _json_error(error.code, error.name)
+        return error
+
+    @server.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> Any:
+        # PreventUpdate / InvalidResourceError keep Dash's own, more specific handlers.
+        if not _is_callback_request():
+            log.exception("unhandled error on %s %s", request.method, request.path)
+            return InternalServerError()
+        log.exception("callback request failed")
+        return _json_error(500, "Error interno al actualizar la página.")
+
+    def is_unknown_page() -> bool:
+        if page_matcher is None or request.method not in {"GET", "HEAD"}:
+            return False
+        rule = request.url_rule.rule if request.url_rule is not None else ""
+        if rule not in {"/", "/<path:path>"}:  # Dash's index and catch-all routes only
+            return False
+        if request.path.startswith(NON_PAGE_PREFIXES):
+            return False
+        return not page_matcher(request.path)
+
+    @server.after_request
+    def finish_response(response: Response) -> Response:
+        path = request.path
+        if response.status_code == 200 and is_unknown_page():
+            response.status_code = 404
+        hashes = tuple(script_hashes()) if script_hashes is not None else ()
+        response.headers["Content-Security-Policy"] = build_csp(hashes)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if path.startswith("/_dash-component-suites/"):
+            if response.status_code == 200 and response.cache_control.max_age == YEAR_SECONDS:
+                # fingerprinted name (version + mtime): the URL changes when the file does
+                response.headers["Cache-Control"] = f"public, max-age={YEAR_SECONDS}, immutable"
+            elif response.status_code in {200, 304}:  # plain name (plotly.min.js): ETag + 1 h
+                response.headers["Cache-Control"] = f"public, max-age={ASSETS_MAX_AGE}"
+        elif path.startswith("/assets/"):
+            if response.status_code in {200, 304}:
+                response.headers["Cache-Control"] = f"public, max-age={ASSETS_MAX_AGE}"
+        elif _is_callback_request():
+            response.headers["Cache-Control"] = "no-store"
+        elif "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    # Compression runs before finish_response (after_request hooks run in reverse order), so the
+    # Dash index is compressed while it is still a 200, before the unknown-page hook sets 404.
+    server.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", _CompressedStaticCache)
+    server.config.setdefault("COMPRESS_CACHE_KEY", _static_cache_key)
+    Compress(server)

@@ -1,0 +1,171 @@
+"""The shell in a real browser: navbar pages, 404, language, headers, compression, PNG export."""
+
+from __future__ import annotations
+
+import struct
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PLOTLY_BUNDLE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+NOT_FOUND_CONSOLE = "status of 404"
+
+
+def _nav_pages() -> list[dict]:
+    import app as dashboard
+
+    return dashboard.nav_pages()
+
+
+def _fetch(url: str, headers: dict[str, str] | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def _expected_title(page_entry: dict) -> str | None:
+    title = page_entry.get("title")
+    return title if isinstance(title, str) else None
+
+
+def test_every_nav_page_loads_clean(page):
+    pages = _nav_pages()
+    assert pages, "no page registered with nav=True"
+    for entry in pages:
+        response = page.open(entry["relative_path"])
+        assert response.status == 200, entry["relative_path"]
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert page.locator("main#main-content").count() == 1
+        expected = _expected_title(entry)
+        if expected:
+            page.wait_for_function("t => document.title === t", arg=expected)
+        assert page.title(), entry["relative_path"]
+        assert page.get_by_role("heading", level=1).count() >= 1, entry["relative_path"]
+        assert (
+            "Fuente: Reporte de seguimiento del PESEM"
+            in page.locator("footer.pesem-footer").inner_text()
+        )
+    page.assert_clean()
+
+
+def test_navbar_links_navigate(page):
+    pages = _nav_pages()
+    page.open(pages[0]["relative_path"])
+    navbar = page.locator("nav.navbar")
+    labels = [entry.get("nav_label") or entry["name"] for entry in pages]
+    assert navbar.locator(".nav-link").all_inner_texts() == labels
+    assert navbar.get_by_text("Página no encontrada").count() == 0
+    for entry, label in reversed(list(zip(pages, labels, strict=True))):
+        navbar.get_by_role("link", name=label, exact=True).click()
+        page.wait_for_url(page.base_url + entry["relative_path"])
+        page.wait_for_dash()
+        expected = _expected_title(entry)
+        if expected:
+            page.wait_for_function("t => document.title === t", arg=expected)
+        active = navbar.locator(".nav-link.active")
+        assert active.inner_text() == label
+    page.assert_clean()
+
+
+def test_skip_link_is_first_and_moves_focus(page):
+    page.open(_nav_pages()[0]["relative_path"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent")
+    assert focused == "Saltar al contenido principal"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'main-content'")
+    page.assert_clean()
+
+
+def test_unknown_path_is_404_and_shows_the_404_page(page):
+    response = page.open("/esta-pagina-no-existe")
+    assert response.status == 404
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Página no encontrada"
+    page.wait_for_function("() => document.title.startsWith('Página no encontrada')")
+    links = page.locator("main a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    for entry in _nav_pages():
+        assert entry["relative_path"] in hrefs
+    assert len([href for href in hrefs if href.startswith("/oes/OES.")]) == 4
+    # the page can still be left through its links
+    links.first.click()
+    page.wait_for_dash()
+    assert page.get_by_role("heading", level=1).inner_text() != "Página no encontrada"
+    page.assert_clean(allow_console=(NOT_FOUND_CONSOLE,))
+
+
+def test_healthz_and_security_headers(live_server):
+    status, _, body = _fetch(live_server + "/healthz")
+    assert status == 200 and b'"status":"ok"' in body
+    status, headers, _ = _fetch(live_server + "/")
+    assert status == 200
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    status, _, _ = _fetch(live_server + "/no-existe")
+    assert status == 404
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_plotly_bundle_is_compressed(live_server, encoding):
+    _fetch(live_server + "/")  # registers the bundle paths in this worker
+    status, headers, body = _fetch(live_server + PLOTLY_BUNDLE, {"Accept-Encoding": encoding})
+    assert status == 200
+    assert headers["Content-Encoding"] == encoding
+    assert len(body) < 2_000_000  # ~4.7 MB uncompressed
+
+
+def _first_page_with_chart(page) -> bool:
+    for entry in _nav_pages():
+        page.open(entry["relative_path"])
+        if page.get_by_role("button", name="Descargar PNG").count():
+            return True
+    return False
+
+
+def test_chart_card_png_export_and_modebar(page):
+    if not _first_page_with_chart(page):
+        pytest.skip("no registered page has a chart_card yet")
+    card = page.locator(".chart-card").first
+    plot = card.locator(".js-plotly-plot")
+    plot.hover()
+    titles = [
+        title
+        for title in card.locator(".modebar-btn").evaluate_all(
+            "buttons => buttons.map(b => b.getAttribute('data-title'))"
+        )
+        if title
+    ]
+    assert "Descargar gráfica como PNG" in titles  # Spanish locale from assets/
+    assert not [t for t in titles if "Cloud" in t or "Share" in t or "Chart Studio" in t]
+    assert card.locator(".modebar-btn--logo").count() == 0
+    expected_name = card.get_by_role("button", name="Descargar PNG").get_attribute("data-filename")
+    with page.expect_download() as info:
+        card.get_by_role("button", name="Descargar PNG").click()
+    download = info.value
+    assert download.suggested_filename == f"{expected_name}.png"
+    data = Path(download.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (3200, 1800)  # 1600x900 at scale 2
+    page.assert_clean()
+
+
+def test_chart_card_data_table(page):
+    if not _first_page_with_chart(page):
+        pytest.skip("no registered page has a chart_card yet")
+    details = page.locator("details.chart-data").first
+    if details.count() == 0:
+        pytest.skip("no chart_card with a data table yet")
+    details.locator("summary").click()
+    table = details.locator("table")
+    assert table.is_visible()
+    assert table.locator("caption").count() == 1
+    assert table.locator("thead th[scope=col]").count() >= 1
+    page.assert_clean()

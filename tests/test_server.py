@@ -1,0 +1,372 @@
+"""pesem/server.py through Flask's test client (no browser): headers, 404, 400/413, downloads."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dash import Input, Output
+from dash.exceptions import PreventUpdate
+
+from pesem.server import build_csp, validate_callback_body
+from tests.conftest import ROOT, free_port
+
+ROUTER_BODY = {
+    "output": ".._pages_content.children..._pages_store.data..",
+    "outputs": [
+        {"id": "_pages_content", "property": "children"},
+        {"id": "_pages_store", "property": "data"},
+    ],
+    "inputs": [
+        {"id": "_pages_location", "property": "pathname", "value": "/"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ],
+    "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+}
+CALLBACK_URL = "/_dash-update-component"
+
+
+@pytest.fixture(scope="module")
+def dash_app():
+    import app as dashboard
+
+    return dashboard
+
+
+@pytest.fixture
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+def _page_paths(dash_app) -> list[str]:
+    import dash
+
+    return [page["path"] for page in dash.page_registry.values() if not page["path_template"]]
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def test_security_headers_on_every_response(client):
+    for path in ["/", "/no-existe", "/healthz", "/assets/app.css", "/_dash-layout"]:
+        response = client.get(path)
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp, path
+        assert "frame-ancestors 'none'" in csp
+        assert "object-src 'none'" in csp
+        assert "'unsafe-eval'" not in csp
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("style-src")[0]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_csp_hashes_cover_every_inline_script(client):
+    """Each inline executable <script> of the index has its sha256 in script-src."""
+    response = client.get("/no-existe")
+    html = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    inline = re.findall(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", html, flags=re.S)
+    executable = [
+        body
+        for attrs, body in inline
+        if "src=" not in attrs and "application/json" not in attrs and body.strip()
+    ]
+    assert executable, "expected Dash's inline renderer script"
+    for body in executable:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_build_csp_is_deterministic():
+    assert build_csp(["'sha256-b'", "'sha256-a'", "'sha256-a'"]) == build_csp(
+        ["'sha256-a'", "'sha256-b'"]
+    )
+
+
+def test_cache_headers(client):
+    html = client.get("/no-existe").get_data(as_text=True)
+    bundles = re.findall(r'src="(/_dash-component-suites/[^"]+)"', html)
+    fingerprinted = [url for url in bundles if re.search(r"\.v[\w-]+m[0-9a-f]+\.", url)]
+    assert fingerprinted
+    response = client.get(fingerprinted[0])
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    asset = client.get("/assets/app.css")
+    assert asset.status_code == 200
+    assert asset.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/no-existe").headers["Cache-Control"] == "no-cache"
+
+
+PLOTLY_BUNDLE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+def test_plotly_bundle_is_compressed_and_cached(client):
+    client.get("/no-existe")  # the index registers the bundle paths
+    for encoding in ("gzip", "br", "zstd", "gzip"):
+        response = client.get(PLOTLY_BUNDLE, headers={"Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == encoding
+        assert int(response.headers["Content-Length"]) < 2_000_000  # raw bundle is ~4.7 MB
+        assert response.headers["Cache-Control"] == "public, max-age=3600"
+    plain = client.get(PLOTLY_BUNDLE, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.get_data().startswith(b"/**")
+
+
+# --------------------------------------------------------------------------- pages and 404
+
+
+def test_registered_pages_answer_200(client, dash_app):
+    paths = _page_paths(dash_app)
+    assert paths, "no page registered"
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert 'lang="es"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/no-existe", "/objetivos/99", "/resumen.php", "/%C3%B1"])
+def test_unknown_path_is_404_with_the_dash_index(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert 'id="react-entry-point"' in html  # the client still renders pages/not_found_404.py
+    assert 'lang="es"' in html
+
+
+def test_not_found_page_is_registered_outside_the_navbar(dash_app):
+    import dash
+
+    pages = [p for p in dash.page_registry.values() if p["module"].endswith("not_found_404")]
+    assert len(pages) == 1 and not pages[0].get("nav")
+    assert pages[0]["module"] not in {p["module"] for p in dash_app.nav_pages()}
+
+
+def test_healthz(client, dash_app):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "indicators": len(dash_app.DATASET.indicators)}
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def _post(client, data, content_type="application/json"):
+    return client.post(CALLBACK_URL, data=data, content_type=content_type)
+
+
+def test_valid_router_callback(client):
+    response = client.post(CALLBACK_URL, json=ROUTER_BODY)
+    assert response.status_code == 200
+    assert "_pages_content" in response.get_json()["response"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+MALFORMED = {
+    "broken json": '{"output": ',
+    "not an object": "[]",
+    "null": "null",
+    "output missing": json.dumps({"inputs": []}),
+    "output not a string": json.dumps({**ROUTER_BODY, "output": 3}),
+    "inputs not a list": json.dumps({**ROUTER_BODY, "inputs": "abc"}),
+    "input without property": json.dumps({**ROUTER_BODY, "inputs": [{"id": "_pages_location"}]}),
+    "input id wrong type": json.dumps(
+        {**ROUTER_BODY, "inputs": [{"id": 5, "property": "pathname", "value": "/"}]}
+    ),
+    "pathname not a string": json.dumps(
+        {
+            **ROUTER_BODY,
+            "inputs": [
+                {"id": "_pages_location", "property": "pathname", "value": 5},
+                {"id": "_pages_location", "property": "search", "value": ""},
+            ],
+        }
+    ),
+    "outputs wrong type": json.dumps({**ROUTER_BODY, "outputs": "x"}),
+    "changedPropIds wrong type": json.dumps({**ROUTER_BODY, "changedPropIds": "x"}),
+    "unknown callback": json.dumps({**ROUTER_BODY, "output": "nope.children"}),
+    "too few inputs": json.dumps({**ROUTER_BODY, "inputs": ROUTER_BODY["inputs"][:1]}),
+    "too few outputs": json.dumps({**ROUTER_BODY, "outputs": ROUTER_BODY["outputs"][:1]}),
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_callback_is_400_json(client, body):
+    response = _post(client, body)
+    assert response.status_code == 400
+    payload = response.get_json()
+    assert payload["status"] == 400
+    assert "Traceback" not in response.get_data(as_text=True)
+    # the server still answers normally afterwards
+    assert client.post(CALLBACK_URL, json=ROUTER_BODY).status_code == 200
+
+
+def test_non_json_callback_is_rejected(client):
+    response = _post(client, "a=1", content_type="application/x-www-form-urlencoded")
+    assert response.status_code in {400, 415}
+    assert response.get_json()["status"] == response.status_code
+
+
+def test_huge_body_is_413_and_server_survives(client):
+    response = _post(client, b'{"output": "' + b"x" * (2 * 1024 * 1024) + b'"}')
+    assert response.status_code == 413
+    assert client.get("/healthz").status_code == 200
+    assert client.post(CALLBACK_URL, json=ROUTER_BODY).status_code == 200
+
+
+def test_validate_callback_body_accepts_pattern_matching_ids():
+    validate_callback_body(
+        {
+            "output": "..x.children..",
+            "outputs": [[{"id": {"type": "g", "index": "a"}, "property": "figure"}]],
+            "inputs": [[{"id": {"type": "b", "index": 1}, "property": "n_clicks", "value": 2}]],
+            "state": [],
+            "changedPropIds": ['{"index":1,"type":"b"}.n_clicks'],
+        }
+    )
+
+
+def test_callback_errors_are_500_json_and_prevent_update_204(client, dash_app):
+    app = dash_app.app
+
+    @app.callback(Output("pesem-test-boom", "children"), Input("pesem-test-boom-in", "n_clicks"))
+    def boom(_n):
+        raise ValueError("deliberate failure in a page callback")
+
+    @app.callback(Output("pesem-test-skip", "children"), Input("pesem-test-skip-in", "n_clicks"))
+    def skip(_n):
+        raise PreventUpdate
+
+    def body(name: str) -> dict:
+        return {
+            "output": f"pesem-test-{name}.children",
+            "outputs": {"id": f"pesem-test-{name}", "property": "children"},
+            "inputs": [{"id": f"pesem-test-{name}-in", "property": "n_clicks", "value": 1}],
+            "changedPropIds": [f"pesem-test-{name}-in.n_clicks"],
+        }
+
+    failed = client.post(CALLBACK_URL, json=body("boom"))
+    assert failed.status_code == 500
+    assert failed.get_json()["status"] == 500
+    assert "deliberate" not in failed.get_data(as_text=True)
+    assert client.post(CALLBACK_URL, json=body("skip")).status_code == 204
+    assert client.post(CALLBACK_URL, json=ROUTER_BODY).status_code == 200
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_download_csv(client):
+    response = client.get("/download/indicators.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert re.search(r'filename="pesem-rree-\d{4}_indicadores\.csv"', disposition)
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
+    header = data[3:].decode("utf-8").splitlines()[0]
+    assert header.startswith("indicator_id,")
+
+
+def test_download_xlsx(client):
+    import openpyxl
+
+    response = client.get("/download/indicators.xlsx")
+    assert response.status_code == 200
+    assert "spreadsheetml" in response.headers["Content-Type"]
+    assert 'indicadores.xlsx"' in response.headers["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    assert workbook.sheetnames
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/download/indicators.exe",
+        "/download/indicators.",
+        "/download/indicators.csv.bak",
+        "/download/../app.py",
+        "/download/indicators..%2F..%2Fapp.py",
+        "/download/otro.csv",
+        "/assets/no-existe.css",
+    ],
+)
+def test_download_unknown_format_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+# --------------------------------------------------------------------------- assets
+
+
+EXTERNAL_REFERENCE = re.compile(
+    r"""(@import|url\(\s*["']?(https?:)?//|(src|href)\s*=\s*["']?(https?:)?//|fetch\(\s*["']https?:)""",
+    re.IGNORECASE,
+)
+
+
+def test_assets_reference_no_external_origin():
+    for path in (ROOT / "assets").rglob("*"):
+        if path.suffix in {".css", ".js", ".html", ".svg"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            match = EXTERNAL_REFERENCE.search(text)
+            assert match is None, f"{path.relative_to(ROOT)} references {match.group(0)!r}"
+
+
+def test_index_references_only_same_origin(client):
+    html = client.get("/no-existe").get_data(as_text=True)
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith("/") and not url.startswith("//"), url
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def test_malformed_data_stops_gunicorn(tmp_path):
+    """preload_app: a broken data file makes gunicorn exit non-zero instead of serving."""
+    from pesem.loader import data_dir_from_env
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir_from_env(), data)
+    indicators = data / "indicators.csv"
+    text = indicators.read_text(encoding="utf-8")
+    indicators.write_text(text.replace("indicator_id", "indicador", 1), encoding="utf-8")
+    env = {
+        **os.environ,
+        "PESEM_DATA_DIR": str(data),
+        "PORT": str(free_port()),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode != 0
+    assert "indicators.csv" in completed.stdout + completed.stderr
+
+
+def test_gunicorn_config_binds_loopback_unless_bind_all(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.delenv("BIND_ALL", raising=False)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    config = runpy.run_path(str(Path(ROOT, "gunicorn.conf.py")))
+    assert config["bind"] == ["127.0.0.1:8123"]
+    assert config["workers"] == 2 and config["preload_app"] is True
+    monkeypatch.setenv("BIND_ALL", "1")
+    assert runpy.run_path(str(Path(ROOT, "gunicorn.conf.py")))["bind"] == ["0.0.0.0:8123"]
