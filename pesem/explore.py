@@ -1,0 +1,429 @@
+"""Analyst explorer: filters over the indicator summary, their URL form, facets and file names.
+
+The explorer page keeps its whole state in the URL query string, so a copied link restores the
+same view. This module is the domain side of that page (no Dash):
+
+* :class:`Filters` — the filter state (responsible units, OES, level, semáforo status, year range);
+* :func:`parse_query` / :func:`to_query` — URL query string ↔ :class:`Filters`; anything invalid or
+  unknown in a query is ignored and explained in a Spanish notice, never an error;
+* :func:`apply` — the indicators that pass the filters (an indicator owned by several units,
+  ``"DGA, DGE, DAO, DAM"``, passes when any of them is selected);
+* :func:`facet_counts` — every option of every filter, with how many indicators it would show;
+* :func:`unit_summary` — one row per responsible unit: indicators owned, semáforo counts, changes;
+* :func:`download_name` — the file name of a filtered download (safe characters only).
+
+Query keys (Spanish, as the UI): ``unidad``, ``oes``, ``nivel``, ``estado`` (repeatable, or comma
+separated) and ``desde`` / ``hasta`` (single years, 2014–2021).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import pandas as pd
+
+from pesem.export import tidy_long
+from pesem.loader import Dataset
+from pesem.metrics import split_units
+from pesem.status import DEFAULT_RULES, STATUSES
+from pesem.status import label as status_label
+
+YEAR_MIN = 2014
+YEAR_MAX = 2021
+LEVELS = ("OES", "AES")
+LEVEL_LABELS = {"OES": "OES (objetivo estratégico)", "AES": "AES (acción estratégica)"}
+FILE_PREFIX = "pesem-rree-2020"
+
+KEY_UNITS, KEY_OES, KEY_LEVELS, KEY_STATUSES = "unidad", "oes", "nivel", "estado"
+KEY_FROM, KEY_TO = "desde", "hasta"
+#: Query keys in the order :func:`to_query` writes them.
+QUERY_KEYS = (KEY_UNITS, KEY_OES, KEY_LEVELS, KEY_STATUSES, KEY_FROM, KEY_TO)
+_MULTI_KEYS = {
+    KEY_UNITS: "units",
+    KEY_OES: "oes",
+    KEY_LEVELS: "levels",
+    KEY_STATUSES: "statuses",
+}
+_KEY_NAMES = {
+    KEY_UNITS: "unidad responsable",
+    KEY_OES: "objetivo (OES)",
+    KEY_LEVELS: "nivel",
+    KEY_STATUSES: "estado",
+    KEY_FROM: "año desde",
+    KEY_TO: "año hasta",
+}
+_SHOWN_CHARS = 40
+
+
+def _as_tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        return (values,)
+    return tuple(dict.fromkeys(str(v) for v in values))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The explorer's filter state. Empty tuples mean "all"; years default to 2014–2021.
+
+    Multi-valued fields keep the order in which they were chosen (duplicates dropped), so the
+    URL follows the user's selection.
+    """
+
+    units: tuple[str, ...] = ()
+    oes: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    year_from: int = YEAR_MIN
+    year_to: int = YEAR_MAX
+
+    def __post_init__(self) -> None:
+        for name in ("units", "oes", "levels", "statuses"):
+            object.__setattr__(self, name, _as_tuple(getattr(self, name)))
+        object.__setattr__(self, "year_from", int(self.year_from))
+        object.__setattr__(self, "year_to", int(self.year_to))
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """``(year_from, year_to)``."""
+        return self.year_from, self.year_to
+
+    @property
+    def is_default(self) -> bool:
+        """True when nothing is filtered."""
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values a query may name, taken from the dataset (canonical spelling)."""
+
+    units: tuple[str, ...]
+    oes: tuple[str, ...]
+    levels: tuple[str, ...] = LEVELS
+    statuses: tuple[str, ...] = STATUSES
+    _lookup: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+    def canonical(self, kind: str, value: str) -> str | None:
+        """The canonical spelling of ``value`` for ``kind`` (case-insensitive), or None."""
+        if not self._lookup:
+            for name in ("units", "oes", "levels", "statuses"):
+                self._lookup[name] = {v.casefold(): v for v in getattr(self, name)}
+        return self._lookup[kind].get(value.strip().casefold())
+
+
+def vocabulary(ds: Dataset) -> Vocabulary:
+    """Known responsible units (alphabetical) and OES codes (report order) of ``ds``."""
+    units = sorted({u for text in ds.indicators["responsible_units"] for u in split_units(text)})
+    return Vocabulary(units=tuple(units), oes=tuple(ds.oes["oes_code"]))
+
+
+def _shown(value: str) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+def _pairs(query: str | Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """``(key, value)`` pairs of a query string (``?a=1&a=2``) or a parsed mapping."""
+    if query is None:
+        return []
+    if isinstance(query, Mapping):
+        pairs: list[tuple[str, str]] = []
+        for key, value in query.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            pairs.extend((str(key), "" if v is None else str(v)) for v in values)
+        return pairs
+    text = str(query).strip()
+    if text.startswith("?"):
+        text = text[1:]
+    text = text.split("#", 1)[0]
+    return parse_qsl(text, keep_blank_values=True)
+
+
+def _parse_year(key: str, raw: str, notices: list[str]) -> int | None:
+    text = raw.strip()
+    if not re.fullmatch(r"\d{1,4}", text):
+        notices.append(f"«{_shown(raw)}» no es un año válido para «{key}»; se ignoró.")
+        return None
+    year = int(text)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        notices.append(
+            f"El año {year} («{key}») está fuera del rango {YEAR_MIN}–{YEAR_MAX}; se ignoró."
+        )
+        return None
+    return year
+
+
+def _invalid_value_notice(key: str, value: str, vocab: Vocabulary) -> str:
+    if key == KEY_UNITS:
+        return f"La unidad responsable «{_shown(value)}» no figura en los datos; se ignoró."
+    if key == KEY_OES:
+        return f"El objetivo «{_shown(value)}» no existe ({', '.join(vocab.oes)}); se ignoró."
+    if key == KEY_LEVELS:
+        return f"El nivel «{_shown(value)}» no es válido (use OES o AES); se ignoró."
+    return f"El estado «{_shown(value)}» no es válido ({', '.join(vocab.statuses)}); se ignoró."
+
+
+def parse_query(
+    query: str | Mapping[str, Any] | None, ds: Dataset | Vocabulary
+) -> tuple[Filters, list[str]]:
+    """The :class:`Filters` a URL query asks for, and a Spanish notice per ignored value.
+
+    ``query`` is the ``search`` string (with or without ``?``) or a mapping of key → value(s)
+    (what Dash pages pass to ``layout``). Values are matched case-insensitively against the
+    dataset; multi-valued keys may repeat or hold comma-separated values. Ignored: unknown keys,
+    unknown units/OES/levels/statuses, years that are not 2014–2021, repeated values and a
+    repeated ``desde``/``hasta`` (the first one counts). A ``desde`` after ``hasta`` is swapped.
+    """
+    vocab = ds if isinstance(ds, Vocabulary) else vocabulary(ds)
+    notices: list[str] = []
+    chosen: dict[str, list[str]] = {k: [] for k in _MULTI_KEYS}
+    years: dict[str, int] = {}
+    unknown_keys: dict[str, None] = {}
+    for raw_key, raw_value in _pairs(query):
+        key = raw_key.strip().casefold()
+        if key in _MULTI_KEYS:
+            for part in raw_value.split(","):
+                if not part.strip():
+                    continue
+                value = vocab.canonical(_MULTI_KEYS[key], part)
+                if value is None:
+                    notices.append(_invalid_value_notice(key, part, vocab))
+                elif value in chosen[key]:
+                    notices.append(f"«{value}» se repite en «{key}»; se ignoró la repetición.")
+                else:
+                    chosen[key].append(value)
+        elif key in (KEY_FROM, KEY_TO):
+            if not raw_value.strip():
+                continue
+            year = _parse_year(key, raw_value, notices)
+            if year is None:
+                continue
+            if key in years:
+                notices.append(f"«{key}» se repite; se usó {years[key]} y se ignoró {year}.")
+            else:
+                years[key] = year
+        elif raw_key.strip() and raw_key not in unknown_keys:
+            unknown_keys[raw_key] = None
+            notices.append(
+                f"El parámetro «{_shown(raw_key)}» no es un filtro del explorador; se ignoró."
+            )
+    year_from, year_to = years.get(KEY_FROM, YEAR_MIN), years.get(KEY_TO, YEAR_MAX)
+    if year_from > year_to:
+        notices.append(
+            f"«desde» ({year_from}) era posterior a «hasta» ({year_to}); se intercambiaron."
+        )
+        year_from, year_to = year_to, year_from
+    filters = Filters(
+        units=tuple(chosen[KEY_UNITS]),
+        oes=tuple(chosen[KEY_OES]),
+        levels=tuple(chosen[KEY_LEVELS]),
+        statuses=tuple(chosen[KEY_STATUSES]),
+        year_from=year_from,
+        year_to=year_to,
+    )
+    return filters, notices
+
+
+def to_query(filters: Filters) -> str:
+    """The query string for ``filters`` (``?unidad=DGC&oes=OES.03&desde=2016``), ``""`` if none.
+
+    Keys always come in the order of :data:`QUERY_KEYS`; only non-default values are written.
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, attr in _MULTI_KEYS.items():
+        pairs.extend((key, v) for v in getattr(filters, attr))
+    if filters.year_from != YEAR_MIN:
+        pairs.append((KEY_FROM, str(filters.year_from)))
+    if filters.year_to != YEAR_MAX:
+        pairs.append((KEY_TO, str(filters.year_to)))
+    if not pairs:
+        return ""
+    return "?" + "&".join(f"{k}={quote(v, safe='.-_')}" for k, v in pairs)
+
+
+def _units_column(summary: pd.DataFrame) -> pd.Series:
+    if "units_list" in summary.columns:
+        return summary["units_list"]
+    return summary["responsible_units"].map(split_units)
+
+
+def _mask(summary: pd.DataFrame, filters: Filters, skip: str = "") -> pd.Series:
+    mask = pd.Series(True, index=summary.index)
+    if filters.units and skip != "units":
+        wanted = set(filters.units)
+        mask &= _units_column(summary).map(lambda units: bool(wanted.intersection(units)))
+    if filters.oes and skip != "oes":
+        mask &= summary["oes_code"].isin(filters.oes)
+    if filters.levels and skip != "levels":
+        mask &= summary["level"].isin(filters.levels)
+    if filters.statuses and skip != "statuses":
+        mask &= summary["status"].isin(filters.statuses)
+    return mask
+
+
+def apply(summary: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of ``summary`` (one per indicator, report order kept) that pass ``filters``.
+
+    Values inside one filter are alternatives (OR); different filters combine (AND). The year
+    range does not remove indicators, only year columns (see :func:`year_columns`).
+    """
+    return summary[_mask(summary, filters)]
+
+
+def year_columns(kind: str, filters: Filters, years: Iterable[int]) -> list[str]:
+    """``expected_2016`` … columns of ``kind`` whose year lies in the filter's range."""
+    return [f"{kind}_{y}" for y in years if filters.year_from <= y <= filters.year_to]
+
+
+def _status_meta(code: str, ds: Dataset | None) -> dict[str, str]:
+    return status_label(code, ds.status_rules if ds is not None else DEFAULT_RULES)
+
+
+def facet_counts(
+    summary: pd.DataFrame, filters: Filters, ds: Dataset | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Options of every filter with the number of indicators each would show.
+
+    Each facet is counted with all the *other* filters applied (the usual faceted search), so
+    the count says how many indicators you get by adding that option. Every known option is
+    listed, zero included. Returns ``{"units" | "oes" | "levels" | "statuses": [{"value",
+    "label", "count"}, ...]}``; ``label`` is Spanish display text without the count.
+    """
+    units_col = _units_column(summary)
+    facets: dict[str, list[dict[str, Any]]] = {}
+
+    rows = summary[_mask(summary, filters, skip="units")]
+    unit_counts: dict[str, int] = {}
+    for units in units_col.loc[rows.index]:
+        for unit in units:
+            unit_counts[unit] = unit_counts.get(unit, 0) + 1
+    all_units = sorted({u for units in units_col for u in units})
+    facets["units"] = [{"value": u, "label": u, "count": unit_counts.get(u, 0)} for u in all_units]
+
+    rows = summary[_mask(summary, filters, skip="oes")]
+    oes_counts = rows["oes_code"].value_counts()
+    oes_table = ds.oes if ds is not None else pd.DataFrame(columns=["oes_code", "name"])
+    names = dict(zip(oes_table["oes_code"], oes_table["name"], strict=True))
+    codes = list(oes_table["oes_code"]) or sorted(summary["oes_code"].unique())
+    facets["oes"] = [
+        {
+            "value": code,
+            "label": f"{code} — {names[code]}" if code in names else code,
+            "count": int(oes_counts.get(code, 0)),
+        }
+        for code in codes
+    ]
+
+    rows = summary[_mask(summary, filters, skip="levels")]
+    level_counts = rows["level"].value_counts()
+    facets["levels"] = [
+        {"value": lv, "label": LEVEL_LABELS[lv], "count": int(level_counts.get(lv, 0))}
+        for lv in LEVELS
+    ]
+
+    rows = summary[_mask(summary, filters, skip="statuses")]
+    status_counts = rows["status"].value_counts()
+    facets["statuses"] = [
+        {
+            "value": code,
+            "label": f"{_status_meta(code, ds)['icon']} {_status_meta(code, ds)['label']}",
+            "count": int(status_counts.get(code, 0)),
+        }
+        for code in STATUSES
+    ]
+    return facets
+
+
+def unit_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per responsible unit: what it owns and how it is doing.
+
+    Columns: ``unit``, ``indicators`` (how many it owns, alone or shared), ``shared`` (how many of
+    those are shared with other units), ``indicator_ids`` (list, report order), ``oes_codes``
+    (list), one column per status code (``cumplido`` … ``sin_dato``), ``fell`` / ``rose`` /
+    ``unchanged`` / ``not_comparable`` (value 2020 vs 2019). Sorted by indicators owned
+    (descending), then unit code.
+    """
+    units_col = _units_column(summary)
+    rows = []
+    all_units = sorted({u for units in units_col for u in units})
+    for unit in all_units:
+        mine = summary[units_col.map(lambda units, u=unit: u in units)]
+        change = mine["change_abs"]
+        counts = mine["status"].value_counts()
+        rows.append(
+            {
+                "unit": unit,
+                "indicators": len(mine),
+                "shared": int(units_col.loc[mine.index].map(len).gt(1).sum()),
+                "indicator_ids": list(mine["indicator_id"]),
+                "oes_codes": list(dict.fromkeys(mine["oes_code"])),
+                **{code: int(counts.get(code, 0)) for code in STATUSES},
+                "fell": int((change < 0).sum()),
+                "rose": int((change > 0).sum()),
+                "unchanged": int((change == 0).sum()),
+                "not_comparable": int(change.isna().sum()),
+            }
+        )
+    columns = [
+        "unit",
+        "indicators",
+        "shared",
+        "indicator_ids",
+        "oes_codes",
+        *STATUSES,
+        "fell",
+        "rose",
+        "unchanged",
+        "not_comparable",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(
+        ["indicators", "unit"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _safe(text: str) -> str:
+    """ASCII letters, digits, ``.`` and ``-`` only (accents dropped, no ``..``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9.]+", "-", ascii_text)
+    return re.sub(r"\.{2,}", ".", cleaned).strip("-.")
+
+
+def download_name(filters: Filters, ext: str, max_length: int = 120) -> str:
+    """``pesem-rree-2020_indicadores_DGC_OES.03.csv``: the filters in the name, safe characters.
+
+    Parts, in order: units, OES, levels, statuses (each joined with ``-``), then the year range
+    when narrowed. A name longer than ``max_length`` ends with ``_varios`` instead of its tail.
+    """
+    suffix = "." + _safe(ext.lstrip(".")).lower() if ext.strip(".") else ""
+    parts = [f"{FILE_PREFIX}_indicadores"]
+    for attr in ("units", "oes", "levels", "statuses"):
+        values = [_safe(v) for v in getattr(filters, attr)]
+        values = [v for v in values if v]
+        if values:
+            parts.append("-".join(values))
+    if (filters.year_from, filters.year_to) != (YEAR_MIN, YEAR_MAX):
+        parts.append(f"{filters.year_from}-{filters.year_to}")
+    stem = "_".join(parts)
+    if len(stem) + len(suffix) > max_length:
+        keep = max_length - len(suffix) - len("_varios")
+        stem = stem[:keep].rstrip("-_.") + "_varios"
+    return stem + suffix
+
+
+def export_frame(ds: Dataset, indicator_ids: Iterable[str], filters: Filters) -> pd.DataFrame:
+    """The tidy long rows of a filtered download: those indicators, years in range.
+
+    Expected and achieved values are kept for years in ``filters``' range; the baseline row is
+    always kept (like the explorer's baseline column), whatever its year.
+    """
+    frame = tidy_long(ds, list(indicator_ids))
+    in_range = frame["year"].between(filters.year_from, filters.year_to)
+    return frame[(frame["series"] == "baseline") | in_range].reset_index(drop=True)

@@ -1,0 +1,140 @@
+"""The explorer in a real browser: filter, grid rows, downloads, shareable URL, back button.
+
+Expected indicator sets come from data/indicators.csv read with the csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+GRID_CODES_JS = """() => Array.from(
+    document.querySelectorAll('.exp-grid .ag-pinned-left-cols-container .ag-row')
+  )
+  .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+  .map(row => row.querySelector('[col-id="indicator_id"]').innerText.trim())"""
+
+WAIT_CODES_JS = f"""(expected) => {{
+  const codes = ({GRID_CODES_JS})();
+  return JSON.stringify(codes) === JSON.stringify(expected);
+}}"""
+
+
+def _indicators() -> list[dict[str, str]]:
+    with (DATA / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _owned_by(unit: str, level: str | None = None) -> list[str]:
+    return [
+        r["indicator_id"]
+        for r in _indicators()
+        if unit in [u.strip() for u in r["responsible_units"].split(",")]
+        and (level is None or r["level"] == level)
+    ]
+
+
+NAMES = {r["indicator_id"]: r["name"] for r in _indicators()}
+ALL_IDS = [r["indicator_id"] for r in _indicators()]
+DGC = _owned_by("DGC")
+
+
+def _wait_grid(page, expected: list[str]) -> list[str]:
+    page.wait_for_function(WAIT_CODES_JS, arg=expected)
+    return page.evaluate(GRID_CODES_JS)
+
+
+def _pick(page, dropdown_id: str, value: str) -> None:
+    page.locator(f"#{dropdown_id}").click()
+    page.locator(f".dash-dropdown-option:has(input[value='{value}'])").click()
+    page.keyboard.press("Escape")
+
+
+def _wait_url(page, suffix: str) -> None:
+    page.wait_for_function(
+        "s => window.location.pathname + window.location.search === s", arg=suffix
+    )
+
+
+def test_filter_by_dgc_grid_and_downloads(page):
+    page.open("/explorar")
+    assert _wait_grid(page, ALL_IDS) == ALL_IDS
+    _pick(page, "exp-unidad", "DGC")
+    _wait_url(page, "/explorar?unidad=DGC")
+    assert _wait_grid(page, DGC) == DGC
+    assert page.locator("#exp-conteo").inner_text().startswith(f"{len(DGC)} indicadores")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Descargar CSV").click()
+    download = info.value
+    assert download.suggested_filename == "pesem-rree-2020_indicadores_DGC.csv"
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert sorted({r["indicator_id"] for r in rows}) == sorted(DGC)
+    for row in rows:
+        assert row["indicator_name"] == NAMES[row["indicator_id"]]  # accents intact
+    assert any(ch in row["indicator_name"] for row in rows for ch in "áéíóúñ")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Descargar Excel").click()
+    download = info.value
+    assert download.suggested_filename == "pesem-rree-2020_indicadores_DGC.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    records = [dict(zip(header, [c.value for c in r], strict=True)) for r in sheet.iter_rows(2)]
+    assert sorted({r["indicator_id"] for r in records}) == sorted(DGC)
+    for record in records:
+        assert record["indicator_name"] == NAMES[record["indicator_id"]]
+    assert all(isinstance(r["value"], int | float) for r in records if r["value"] is not None)
+
+    full = page.get_by_role("link", name="CSV", exact=True)
+    assert full.get_attribute("href") == "/download/indicators.csv"
+    page.assert_clean()
+
+
+def test_copied_url_restores_view_and_back_steps_through_filters(page):
+    dgc_aes = _owned_by("DGC", "AES")
+    page.open("/explorar?unidad=DGC&nivel=AES")
+    assert _wait_grid(page, dgc_aes) == dgc_aes
+    assert "DGC" in page.locator("#exp-unidad").inner_text()
+    assert "AES" in page.locator("#exp-nivel").inner_text()
+
+    # a further filter, then back: the previous filter comes back, and back again
+    _pick(page, "exp-nivel", "OES")
+    _wait_url(page, "/explorar?unidad=DGC&nivel=AES&nivel=OES")
+    assert _wait_grid(page, DGC) == DGC
+    page.go_back()
+    _wait_url(page, "/explorar?unidad=DGC&nivel=AES")
+    assert _wait_grid(page, dgc_aes) == dgc_aes
+    assert "OES" not in page.locator("#exp-nivel").inner_text().replace("AES", "")
+    page.go_forward()
+    _wait_url(page, "/explorar?unidad=DGC&nivel=AES&nivel=OES")
+    assert _wait_grid(page, DGC) == DGC
+    page.assert_clean()
+
+
+def test_invalid_query_shows_notice_and_unfiltered_data(page):
+    response = page.open("/explorar?unidad=NOEXISTE&desde=1900&x=%%%")
+    assert response.status == 200
+    notice = page.locator(".exp-notices")
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "NOEXISTE" in text and "1900" in text
+    assert _wait_grid(page, ALL_IDS) == ALL_IDS
+    page.assert_clean()
+
+
+def test_unidades_links_lead_to_the_filtered_explorer(page):
+    page.open("/unidades")
+    card = page.locator(".uni-card", has=page.locator(".uni-code", has_text="DGC")).first
+    card.locator("a.uni-link").click()
+    _wait_url(page, "/explorar?unidad=DGC")
+    assert _wait_grid(page, DGC) == DGC
+    assert "DGC" in page.locator("#exp-unidad").inner_text()
+    page.assert_clean()

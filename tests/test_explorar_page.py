@@ -1,0 +1,364 @@
+"""pages/explorar.py and pages/unidades.py without a browser: layout and callbacks called directly.
+
+The callbacks are the functions returned by ``@callback``; ``ctx.triggered`` is set through Dash's
+callback context variable, as the renderer would.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from contextvars import copy_context
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from dash import no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
+
+import app  # noqa: F401  (the Dash app must exist before pages register themselves)
+from pages import explorar, unidades
+from pages.explorar import Ids
+from pesem.explore import Filters
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _owned_by(unit: str) -> list[str]:
+    return [
+        r["indicator_id"]
+        for r in _csv_rows("indicators.csv")
+        if unit in [u.strip() for u in r["responsible_units"].split(",")]
+    ]
+
+
+DGC = _owned_by("DGC")
+ALL_IDS = [r["indicator_id"] for r in _csv_rows("indicators.csv")]
+
+
+def run_callback(func, triggered: list[str], *args: Any) -> Any:
+    """Call ``func`` as Dash would after the ``triggered`` prop ids changed."""
+
+    def inner() -> Any:
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
+        )
+        return func(*args)
+
+    return copy_context().run(inner)
+
+
+def _find(component: Any, component_id: str) -> Any:
+    """The component with ``component_id`` inside a layout tree (None when absent)."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    if children is None:
+        return None
+    for child in children if isinstance(children, list | tuple) else [children]:
+        found = _find(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _texts(component: Any) -> list[str]:
+    if isinstance(component, str | int | float):
+        return [str(component)]
+    children = getattr(component, "children", None)
+    if children is None:
+        return []
+    out: list[str] = []
+    for child in children if isinstance(children, list | tuple) else [children]:
+        out += _texts(child)
+    return out
+
+
+def _sync(
+    triggered: list[str],
+    search="",
+    units=None,
+    oes=None,
+    levels=None,
+    statuses=None,
+    years=None,
+    clear=0,
+    pathname="/explorar",
+    stored=None,
+):
+    return run_callback(
+        explorar.sync_filters,
+        triggered,
+        search,
+        units or [],
+        oes or [],
+        levels or [],
+        statuses or [],
+        years or [2014, 2021],
+        clear,
+        pathname,
+        stored if stored is not None else explorar.filters_to_store(Filters()),
+    )
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_layout_from_query_is_filtered():
+    page = explorar.layout(unidad="DGC", nivel="AES")
+    grid = _find(page, Ids.GRID.value)
+    expected = [i for i in DGC if i.startswith("AES")]
+    assert [r["indicator_id"] for r in grid.rowData] == expected
+    assert _find(page, Ids.UNITS.value).value == ["DGC"]
+    assert _find(page, Ids.LEVELS.value).value == ["AES"]
+    assert _find(page, Ids.NOTICES.value).children == []
+    assert _find(page, Ids.COUNT.value).children.startswith(f"{len(expected)} indicadores")
+    assert _find(page, Ids.STORE.value).data["units"] == ["DGC"]
+
+
+def test_layout_with_garbage_shows_notice_and_everything():
+    page = explorar.layout(unidad="NOEXISTE", desde="1900", x="%%%")
+    grid = _find(page, Ids.GRID.value)
+    assert [r["indicator_id"] for r in grid.rowData] == ALL_IDS
+    text = " ".join(_texts(_find(page, Ids.NOTICES.value)))
+    assert "NOEXISTE" in text and "1900" in text and "«x»" in text
+    assert _find(page, Ids.UNITS.value).value == []
+
+
+def test_grid_rows_keep_numbers_and_print_them_as_the_report():
+    rows = {r["indicator_id"]: r for r in explorar.view(Filters(units=("DGC",)))["row_data"]}
+    row = rows["AES.03.04-1"]
+    assert row["achieved_2020"] == 37368.0
+    assert row["achieved_2020__txt"] == "37,368"
+    pct = rows["AES.03.01-2"]
+    assert isinstance(pct["baseline_value"], float)
+    assert pct["baseline_value__txt"].endswith("%")
+    missing = rows["OES.03-1"]  # ND cells keep the report's marker, no number
+    assert missing["expected_2020"] is None and missing["expected_2020__txt"] == "ND"
+    assert row["status_text"].split(" ", 1)[1] in {
+        "Cumplido",
+        "En riesgo",
+        "Rezagado",
+        "Sin meta",
+        "Sin dato",
+    }
+
+
+def test_year_range_restricts_year_columns():
+    def fields(columns):
+        out = []
+        for col in columns:
+            out += fields(col["children"]) if "children" in col else [col["field"]]
+        return out
+
+    cols = fields(explorar.column_defs(Filters(year_from=2019, year_to=2020)))
+    assert "expected_2019" in cols and "achieved_2020" in cols
+    assert "expected_2018" not in cols and "expected_2021" not in cols
+    assert "baseline_value" in cols and "tipo1_computed" in cols
+    for field in ("indicator_id", "name", "unit_label", "status_text", "responsible_units"):
+        assert field in cols
+
+
+# --------------------------------------------------------------------------- sync callback
+
+
+def test_widget_change_pushes_canonical_query():
+    out = _sync(
+        [f"{Ids.UNITS.value}.value"], units=["DGC", "DAC"], levels=["AES"], years=[2016, 2021]
+    )
+    search, units, oes, levels, statuses, years, notices, store = out
+    assert search == "?unidad=DGC&unidad=DAC&nivel=AES&desde=2016"
+    assert units is no_update and levels is no_update and years is no_update
+    assert store["units"] == ["DGC", "DAC"] and store["year_from"] == 2016
+    assert notices == []
+
+
+def test_same_query_is_not_pushed_again():
+    out = _sync(
+        [f"{Ids.UNITS.value}.value"],
+        search="?unidad=DGC",
+        units=["DGC"],
+        stored=explorar.filters_to_store(Filters(units=("DGC",))),
+    )
+    assert all(item is no_update for item in out)
+
+
+def test_url_change_sets_widgets_without_rewriting_url():
+    out = _sync(
+        [f"{Ids.LOCATION.value}.search"],
+        search="?unidad=DGC&nivel=AES",
+        units=["DGC"],
+        levels=["AES", "OES"],
+    )
+    search, units, oes, levels, statuses, years, notices, store = out
+    assert search is no_update  # back/forward must not add a history entry
+    assert units is no_update
+    assert levels == ["AES"]
+    assert store["levels"] == ["AES"]
+    assert notices == []
+
+
+def test_url_with_garbage_sets_notice_and_keeps_url():
+    out = _sync(
+        [f"{Ids.LOCATION.value}.search"],
+        search="?unidad=NOEXISTE&desde=1900&x=%%%",
+        units=["DGC"],
+        stored=explorar.filters_to_store(Filters(units=("DGC",))),
+    )
+    search, units, *_, notices, store = out
+    assert search is no_update
+    assert units == []
+    text = " ".join(_texts(notices[0]))
+    assert "NOEXISTE" in text and "1900" in text
+    assert store == explorar.filters_to_store(Filters())
+
+
+def test_tampered_widget_values_are_dropped():
+    out = _sync([f"{Ids.UNITS.value}.value"], units=["DGC", "<script>", 7], years=["a", None])
+    search, *_, store = out
+    assert search == "?unidad=DGC"
+    assert store["units"] == ["DGC"]
+
+
+def test_clear_button_resets_filters():
+    out = _sync(
+        [f"{Ids.CLEAR.value}.n_clicks"],
+        search="?unidad=DGC",
+        units=["DGC"],
+        years=[2016, 2020],
+        clear=1,
+        stored=explorar.filters_to_store(Filters(units=("DGC",))),
+    )
+    search, units, *_, years, notices, store = out
+    assert search == ""
+    assert units == [] and years == [2014, 2021]
+    assert store == explorar.filters_to_store(Filters())
+
+
+def test_sync_ignores_other_pages():
+    with pytest.raises(PreventUpdate):
+        _sync([f"{Ids.LOCATION.value}.search"], search="", pathname="/unidades")
+
+
+# --------------------------------------------------------------------------- view & count
+
+
+def test_update_view_follows_the_store():
+    store = explorar.filters_to_store(Filters(units=("DGC",), year_from=2020))
+    units_opts, oes_opts, levels_opts, status_opts, rows, cols, chart = run_callback(
+        explorar.update_view, [f"{Ids.STORE.value}.data"], store
+    )
+    assert [r["indicator_id"] for r in rows] == DGC
+    assert any(o["value"] == "DGC" and o["label"] == f"DGC ({len(DGC)})" for o in units_opts)
+    assert chart is not None
+    assert explorar.update_view(None)[4] and len(explorar.update_view(None)[4]) == len(ALL_IDS)
+
+
+def test_count_with_and_without_grid_column_filters():
+    store = explorar.filters_to_store(Filters(units=("DGC",)))
+    plain = explorar.update_count(store, [{"indicator_id": i} for i in DGC], None)
+    assert plain == f"{len(DGC)} indicadores (de {len(ALL_IDS)})"
+    narrowed = explorar.update_count(store, [{"indicator_id": DGC[0]}], {"name": {"x": 1}})
+    assert "1 visibles" in narrowed
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def _decode(payload: dict) -> bytes:
+    assert payload["base64"] is True
+    return base64.b64decode(payload["content"])
+
+
+def test_csv_download_is_exactly_the_filtered_view():
+    store = explorar.filters_to_store(Filters(units=("DGC",), year_from=2019, year_to=2020))
+    payload = explorar.download_csv(1, store, None, None)
+    assert payload["filename"] == "pesem-rree-2020_indicadores_DGC_2019-2020.csv"
+    data = _decode(payload)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert sorted({r["indicator_id"] for r in rows}) == sorted(DGC)
+    assert {r["year"] for r in rows if r["series"] != "baseline"} == {"2019", "2020"}
+    names = {r["indicator_id"]: r["name"] for r in _csv_rows("indicators.csv")}
+    for row in rows:
+        assert row["indicator_name"] == names[row["indicator_id"]]  # accents intact
+    assert any(ch in "".join(names[i] for i in DGC) for ch in "áéíóúñ")
+    float(next(r for r in rows if r["value"])["value"])  # numbers are numbers
+
+
+def test_xlsx_download_is_exactly_the_filtered_view():
+    store = explorar.filters_to_store(Filters(units=("DGC",)))
+    payload = explorar.download_xlsx(1, store, None, None)
+    assert payload["filename"] == "pesem-rree-2020_indicadores_DGC.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(_decode(payload)))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    records = [
+        dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
+    assert sorted({r["indicator_id"] for r in records}) == sorted(DGC)
+    assert all(isinstance(r["value"], int | float) for r in records if r["value"] is not None)
+
+
+def test_download_follows_grid_column_filters():
+    store = explorar.filters_to_store(Filters(units=("DGC",)))
+    virtual = [{"indicator_id": DGC[1]}, {"indicator_id": "OES.01-1"}]  # OES.01-1 is not DGC
+    payload = explorar.download_csv(1, store, {"name": {"type": "contains"}}, virtual)
+    rows = list(csv.DictReader(io.StringIO(_decode(payload).decode("utf-8-sig"))))
+    assert {r["indicator_id"] for r in rows} == {DGC[1]}
+    # without an active column filter, a stale virtualRowData is ignored
+    payload = explorar.download_csv(1, store, {}, virtual)
+    rows = list(csv.DictReader(io.StringIO(_decode(payload).decode("utf-8-sig"))))
+    assert sorted({r["indicator_id"] for r in rows}) == sorted(DGC)
+
+
+def test_download_without_click_does_nothing():
+    with pytest.raises(PreventUpdate):
+        explorar.download_csv(0, None, None, None)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_export_figures():
+    ((stem, figure),) = explorar.export_figures(unidad="DGC")
+    assert stem == "pesem-rree-2020_explorar_cumplimiento_DGC"
+    assert list(figure.data[0].y) == DGC
+    ((stem, figure),) = explorar.export_figures(unidad="NOEXISTE")
+    assert stem == "pesem-rree-2020_explorar_cumplimiento"
+    assert len(figure.data[0].y) == len(ALL_IDS)
+    ((stem, figure),) = explorar.export_figures(estado="sin_dato", unidad="DGC")
+    assert not figure.data  # empty state, not an error
+    ((stem, figure),) = unidades.export_figures()
+    assert stem == "pesem-rree-2020_unidades_estado"
+    assert figure.data
+
+
+def test_unidades_links_lead_to_the_filtered_explorer():
+    page = unidades.layout()
+    links = []
+
+    def walk(component: Any) -> None:
+        if getattr(component, "href", None) and "uni-link" in (
+            getattr(component, "className", "") or ""
+        ):
+            links.append(component.href)
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and not isinstance(child, str | int | float):
+                walk(child)
+
+    walk(page)
+    units = {
+        u.strip() for r in _csv_rows("indicators.csv") for u in r["responsible_units"].split(",")
+    }
+    assert sorted(links) == sorted(f"/explorar?unidad={u}" for u in units)
