@@ -8,6 +8,8 @@ a reported ``26%`` agrees with any computed value in [25.5, 26.5].
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -35,7 +37,7 @@ KIND_LABELS = {
     "error_tipografico": "Error tipográfico en una celda",
     "meta_bajo_linea_base": "Meta por debajo de la línea de base en un indicador ascendente",
     "descripcion_difiere": "La descripción de la AES difiere entre anexo y cuerpo",
-    "codigo_ue_inconsistente": "El código de la unidad ejecutora se escribe de formas distintas",
+    "codigo_ue_inconsistente": "La unidad ejecutora se escribe de formas distintas",
 }
 SERIES_LABELS = {
     "baseline": "línea de base",
@@ -69,7 +71,7 @@ def avance_findings(ds: Dataset) -> list[dict]:
             printed = raw.get(key, "")
             if not is_missing(reported) and not is_missing(computed):
                 if not agrees(reported, computed, decimals_of(printed)):
-                    hint = _lookalike(ind, tipo, reported, decimals_of(printed))
+                    hint = _lookalike(ds, ind, tipo, reported, decimals_of(printed))
                     out.append(
                         _finding(
                             "avance_no_recalcula",
@@ -110,20 +112,43 @@ def avance_findings(ds: Dataset) -> list[dict]:
     return out
 
 
-def _lookalike(ind: pd.Series, tipo: str, reported: float, decimals: int) -> str:
-    """What a non-recomputing avance does match: the yearly change, or the target it implies."""
+def _implied_target(ind: pd.Series, tipo: str, reported: float) -> float | None:
+    """The logro esperado that would make the formula give the reported avance."""
     achieved, base = ind[f"achieved_{ASSESSED_YEAR}"], ind["baseline_value"]
-    hints = []
-    if not is_missing(ind["change_pct"]) and agrees(reported, ind["change_pct"], decimals):
-        hints.append(f"coincide con la variación 2019→2020 ({ind['change_pct']:.1f}%)")
-    if abs(reported) > 1e-9 and not is_missing(achieved) and not is_missing(base):
-        ratio = reported / 100.0
-        implied = achieved / ratio if tipo == "tipo1" else base + (achieved - base) / ratio
-        hints.append(
-            f"corresponde a un logro esperado de ≈{_fmt(implied)}, no al "
-            f"{_fmt(ind[f'expected_{ASSESSED_YEAR}'])} del anexo"
+    if abs(reported) < 1e-9 or is_missing(achieved) or is_missing(base):
+        return None
+    ratio = reported / 100.0
+    return achieved / ratio if tipo == "tipo1" else base + (achieved - base) / ratio
+
+
+def _lookalike(ds: Dataset, ind: pd.Series, tipo: str, reported: float, decimals: int) -> str:
+    """Why a reported avance may not recompute: a body table that does, or one other target."""
+    body = ds.body_values[
+        (ds.body_values["indicator_id"] == ind["indicator_id"])
+        & (ds.body_values["series"] == f"reported_{tipo}")
+        & (ds.body_values["year"] == ASSESSED_YEAR)
+    ]
+    computed = ind[f"{tipo}_computed"]
+    for row in body.itertuples(index=False):
+        if not is_missing(row.value) and agrees(row.value, computed, decimals_of(row.raw)):
+            return (
+                f" {row.table} imprime {row.raw}, que sí recalcula: "
+                "probable error de transcripción."
+            )
+    implied = {
+        t: _implied_target(ind, t, ind[f"{t}_reported"])
+        for t in ("tipo1", "tipo2")
+        if not is_missing(ind[f"{t}_reported"])
+    }
+    values = [v for v in implied.values() if v is not None]
+    expected = _fmt(ind[f"expected_{ASSESSED_YEAR}"])
+    if len(values) == 2 and abs(values[0] - values[1]) <= 0.05 * max(abs(values[0]), 1):
+        target = (values[0] + values[1]) / 2
+        return (
+            f" Los dos avances reportados corresponden a un logro esperado de ≈{_fmt(target)}, "
+            f"no al {expected} que imprime el anexo."
         )
-    return (" El valor reportado " + " y ".join(hints) + ".") if hints else ""
+    return ""
 
 
 def misleading_tipo2(ds: Dataset) -> list[dict]:
@@ -142,8 +167,8 @@ def misleading_tipo2(ds: Dataset) -> list[dict]:
         targets = ", ".join(f"{y}: {_fmt(ind[f'expected_{y}'])}" for y in below)
         message = (
             f"Logros esperados por debajo de la línea de base ({_fmt(base)}) en un indicador "
-            f"donde más es mejor ({targets}). El denominador del Avance Tipo 2 es negativo: "
-            "un valor alto no significa progreso."
+            f"donde más es mejor ({targets}). Contra esas metas el denominador del Avance "
+            "Tipo 2 es negativo: un valor alto no significaría progreso."
         )
         if ASSESSED_YEAR in below:
             message += (
@@ -303,41 +328,140 @@ def typo_findings(ds: Dataset) -> list[dict]:
     return out
 
 
+def _row(
+    kind: str,
+    code: str,
+    where: str,
+    field: str,
+    reported: str,
+    computed: str,
+    message: str,
+    indicator_id: str = "",
+) -> dict:
+    return {
+        "kind": kind,
+        "indicator_id": indicator_id,
+        "code": code,
+        "where": where,
+        "field": field,
+        "reported": reported,
+        "computed": computed,
+        "message": message,
+    }
+
+
 def text_findings(ds: Dataset) -> list[dict]:
-    """AES descriptions worded differently in the body, and executing-unit code variants."""
+    """AES descriptions worded differently in the body, and executing-unit variants."""
     out = []
     for row in ds.aes.itertuples(index=False):
-        if row.description_body and row.description_body != row.description:
+        body = row.description_body
+        # A capital letter in the middle of a sentence is not a difference of content.
+        if body and body.casefold() != row.description.casefold():
             out.append(
-                {
-                    "kind": "descripcion_difiere",
-                    "indicator_id": "",
-                    "code": row.aes_code,
-                    "where": "Anexo 6.1 vs sección 3",
-                    "field": "descripción",
-                    "reported": row.description,
-                    "computed": row.description_body,
-                    "message": f"{row.aes_code}: el anexo dice «{row.description}» y el cuerpo "
-                    f"«{row.description_body}».",
-                }
+                _row(
+                    "descripcion_difiere",
+                    row.aes_code,
+                    "Anexo 6.1 vs Sección 3, Tabla 2",
+                    "descripción",
+                    row.description,
+                    body,
+                    f"{row.aes_code}: el anexo dice «{row.description}» y la tabla del cuerpo "
+                    f"«{body}».",
+                )
             )
-    codes = ds.indicators["executing_unit"].str.extract(r"^\s*(\d+)")[0].dropna()
-    variants = sorted(set(codes))
-    if len(variants) > 1:
+    units = ds.indicators["executing_unit"].str.strip()
+    codes = sorted(set(units.str.extract(r"^(\d+)")[0].dropna()))
+    if len(codes) > 1:
         out.append(
-            {
-                "kind": "codigo_ue_inconsistente",
-                "indicator_id": "",
-                "code": "UE",
-                "where": "Anexo 6.1",
-                "field": "UE",
-                "reported": ", ".join(variants),
-                "computed": max(variants, key=len),
-                "message": "El código de la unidad ejecutora aparece como "
-                + " y ".join(variants)
+            _row(
+                "codigo_ue_inconsistente",
+                "UE",
+                "Anexo 6.1",
+                "código de la UE",
+                ", ".join(codes),
+                max(codes, key=len),
+                "El código de la unidad ejecutora aparece como "
+                + " y ".join(codes)
                 + " en distintas filas del anexo.",
-            }
+            )
         )
+    names = units.str.replace(r"^\d+\s*-\s*", "", regex=True)
+    longest = max(names, key=len)
+    for name in sorted(set(names) - {longest}):
+        if longest.startswith(name):
+            ids = ds.indicators.loc[names == name, "indicator_id"].tolist()
+            out.append(
+                _row(
+                    "codigo_ue_inconsistente",
+                    ids[0].split("-")[0],
+                    "Anexo 6.1",
+                    "nombre de la UE",
+                    name,
+                    longest,
+                    f"Nombre de la unidad ejecutora truncado en {', '.join(ids)}: «{name}» "
+                    "en lugar "
+                    f"de «{longest}».",
+                    ids[0],
+                )
+            )
+    return out
+
+
+def missing_in_body(ds: Dataset) -> list[dict]:
+    """AES indicators of the annex that the section 3 tables leave out."""
+    out = []
+    in_body = set(ds.body_values["indicator_id"])
+    for ind in ds.indicators.itertuples(index=False):
+        if ind.level == "AES" and ind.indicator_id not in in_body:
+            out.append(
+                _row(
+                    "anexo_vs_cuerpo",
+                    ind.aes_code,
+                    "Anexo 6.1 vs Sección 3, Tabla 2",
+                    "indicador",
+                    ind.name,
+                    "ausente",
+                    f"El indicador «{ind.name}» ({ind.indicator_id}) figura en el Anexo 6.1 "
+                    "pero no "
+                    "tiene valores propios en la tabla de la sección 3.",
+                    ind.indicator_id,
+                )
+            )
+    return out
+
+
+_QUOTED = re.compile(r"[\"“]([^\"”]{20,})[\"”]")
+
+
+def _norm(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9 ]", "", plain.lower()).strip()
+
+
+def oes_name_in_analysis(ds: Dataset) -> list[dict]:
+    """An OES analysis (section 2) that quotes another objective's name."""
+    out = []
+    names = {row.oes_code: _norm(row.name) for row in ds.oes.itertuples(index=False)}
+    for code, own in names.items():
+        match = _QUOTED.search(ds.narrative.get(code, ""))
+        if not match:
+            continue
+        quoted = _norm(match.group(1))
+        if quoted == own or own.startswith(quoted) or quoted.startswith(own):
+            continue
+        other = [c for c, n in names.items() if c != code and (n == quoted or n.startswith(quoted))]
+        if other:
+            out.append(
+                _row(
+                    "texto_vs_datos",
+                    code,
+                    f"Sección 2, Análisis descriptivo del {code}",
+                    "nombre del OES",
+                    match.group(1),
+                    ds.oes.set_index("oes_code").at[code, "name"],
+                    f"El análisis del {code} cita el nombre del {other[0]} («{match.group(1)}»).",
+                )
+            )
     return out
 
 
@@ -363,6 +487,8 @@ def _all(ds: Dataset) -> pd.DataFrame:
         *claims_vs_data(ds),
         *typo_findings(ds),
         *text_findings(ds),
+        *missing_in_body(ds),
+        *oes_name_in_analysis(ds),
     ]
     frame = pd.DataFrame(
         rows, columns=[c for c in COLUMNS if c not in ("finding_id", "kind_label")]

@@ -98,6 +98,7 @@ def test_findings_cover_the_known_inconsistencies(ds):
         ("error_tipografico", "AES.02.06"),  # 's'
         ("meta_bajo_linea_base", "AES.01.08"),  # 12 -> 4, Tipo 2 138 %
         ("descripcion_difiere", "AES.01.06"),  # fundamentación / funcionamiento
+        ("descripcion_difiere", "AES.03.03"),  # MITGM / MTIGM
         ("codigo_ue_inconsistente", "UE"),  # 00045 / 000045
     }
     assert expected <= keys
@@ -107,7 +108,18 @@ def test_findings_cover_the_known_inconsistencies(ds):
         (findings["kind"] == "avance_no_recalcula") & (findings["code"] == "AES.03.04")
     ).any()
     tipo2 = findings[(findings["code"] == "AES.04.01") & findings["field"].str.contains("Tipo 2")]
-    assert "variación 2019→2020" in tipo2.iloc[0]["message"]
+    # both printed avances point at one other target (18), not at the annex's 16
+    assert "≈18.1" in tipo2.iloc[0]["message"]
+    body_typo = findings[
+        (findings["code"] == "AES.01.03") & findings["field"].str.contains("Tipo 1")
+    ]
+    assert "probable error de transcripción" in body_typo.iloc[0]["message"]
+    messages = " ".join(findings["message"])
+    assert "AES.04.01-2" in messages  # missing from the section 3 table
+    assert "truncado" in messages  # "000045 - M. DE RELACIONES EXTERIORES-"
+    assert "El análisis del OES.02 cita el nombre del OES.01" in messages
+    # a capital letter (Intención / intención) is not a finding
+    assert "AES.03.02" not in set(findings["code"])
 
 
 def test_export_tidy_long(ds):
