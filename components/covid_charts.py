@@ -1,0 +1,623 @@
+"""Figures of the COVID-19 page: 2019 → 2020 dumbbell, diverging change bars, trend lines.
+
+Pure functions from the frames of :mod:`pesem.covid` to ``go.Figure`` (graph_objects only).
+Indicators are measured in different units (ratios, percentages, counts, rates), so:
+
+* the dumbbell puts every indicator on one honest scale — its own 2019 value = 100 — and writes
+  the real values (mode ``"abs"``) or the % change (mode ``"pct"``) next to each row;
+* the diverging bars show the % change on one axis (mode ``"pct"``) or the absolute change in one
+  panel per unit of measure, each bar labelled with its unit (mode ``"abs"``), never mixing units
+  on one axis;
+* the trend lines are small multiples, each indicator on its own y axis.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.format import fmt_change, fmt_pct, fmt_value
+from components.theme import MUTED_COLOR, PALETTE, SOURCE_LINE, TEXT_COLOR, empty_figure
+
+MODES: Final = ("pct", "abs")
+EMPTY_MESSAGE: Final = "No hay indicadores para mostrar con esta selección"
+
+DIRECTION_COLORS: Final = {
+    "fell": PALETTE["rezagado"],  # vermillion
+    "rose": PALETTE["achieved"],  # blue
+    "equal": PALETTE["muted"],
+    "not_comparable": PALETTE["sin_dato"],
+}
+DIRECTION_NAMES: Final = {
+    "fell": "▼ Bajó",
+    "rose": "▲ Subió",
+    "equal": "= Sin variación",
+}
+UNIT_PANEL_TITLES: Final = {
+    "numero": "Número (diferencia en unidades)",
+    "cantidad": "Cantidad (diferencia en unidades)",
+    "porcentaje": "Porcentaje (diferencia en puntos porcentuales, p.p.)",
+    "ratio": "Ratio (diferencia)",
+    "tasa": "Tasa (diferencia)",
+    "indice": "Índice (diferencia)",
+    "tasa_variacion": "Tasa de variación (diferencia)",
+}
+ROW_HEIGHT: Final = 34
+NAME_WIDTH: Final = 48
+#: Pixels above the plot area (title + legend) and below it (x ticks, axis title, source).
+TOP_MARGIN: Final = 112
+BOTTOM_MARGIN: Final = 112
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    return mode
+
+
+def _short(text: str, width: int = NAME_WIDTH) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _row_label(row: pd.Series) -> str:
+    return f"{row['indicator_id']} · {_short(row['name'])}"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _value_text(row: pd.Series, year: int) -> str:
+    """A value as the report prints it; for a missing one, the printed cell and its reason."""
+    value = row[f"achieved_{year}"]
+    if not _missing(value):
+        return fmt_value(value, row["unit"])
+    raw = row.get(f"raw_{year}", "") or "(vacío)"
+    reason = row.get(f"missing_{year}_reason", "")
+    return f"«{raw}» — {reason}" if reason else f"«{raw}»"
+
+
+def _hover(row: pd.Series) -> str:
+    change = fmt_change(row["change_abs"], row["unit"])
+    if not _missing(row["change_pct"]):
+        change += f" ({fmt_pct(row['change_pct'], 1, signed=True)})"
+    lines = [
+        f"<b>{row['indicator_id']}</b> · {row['code']}",
+        _wrap(row["name"]),
+        f"2019: {_value_text(row, 2019)}",
+        f"2020: {_value_text(row, 2020)}",
+        f"Variación: {change}",
+    ]
+    if row.get("note"):
+        lines.append(_wrap(row["note"]))
+    return "<br>".join(lines)
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    words, lines, current = str(text).split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return "<br>".join(lines)
+
+
+def _finish(figure: go.Figure, title: str, height: int, top: int = TOP_MARGIN) -> go.Figure:
+    """Title and legend at the top left of the figure, the report's source line at the bottom.
+
+    Placed in container coordinates (pixels from the figure's edge, not the plot area's), so
+    long y labels never push them around and nothing overlaps subplot titles.
+    """
+    figure.update_layout(
+        title={
+            "text": title,
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 14, "l": 16},
+        },
+        height=height,
+        margin={"l": 16, "r": 32, "t": top, "b": BOTTOM_MARGIN},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1 - 56 / height,
+            "yref": "container",
+            "yanchor": "top",
+            "entrywidthmode": "pixels",
+        },
+        hovermode="closest",
+    )
+    figure.add_annotation(
+        text=SOURCE_LINE,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(BOTTOM_MARGIN - 24),
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 12, "color": MUTED_COLOR},
+    )
+    return figure
+
+
+# --------------------------------------------------------------------------- dumbbell
+
+
+def dumbbell(comparison: pd.DataFrame, mode: str = "pct") -> go.Figure:
+    """2019 → 2020 per indicator, each on its own scale (2019 = 100), coloured by OES.
+
+    One row per indicator (annex order, top to bottom). ○ is 2019, ◆ is 2020. The label next to
+    each row is the % change (``mode="pct"``) or the two values in their unit (``mode="abs"``).
+    Rows that cannot be compared say why, at the 100 line.
+    """
+    _check_mode(mode)
+    if comparison is None or comparison.empty:
+        return empty_figure(EMPTY_MESSAGE)
+    rows = comparison.reset_index(drop=True)
+    labels = [_row_label(r) for _, r in rows.iterrows()]
+    index_2020 = 100.0 + rows["change_pct"]
+    indexable = rows["change_pct"].notna()
+
+    figure = go.Figure()
+    # Connectors, one trace per OES (its colour is the legend entry for the OES).
+    for oes, group in rows[indexable].groupby("oes_code", sort=True):
+        xs: list[float | None] = []
+        ys: list[str | None] = []
+        for i in group.index:
+            xs += [100.0, float(index_2020[i]), None]
+            ys += [labels[i], labels[i], None]
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": PALETTE.get(oes, TEXT_COLOR), "width": 4},
+                name=oes,
+                legendgroup=oes,
+                hoverinfo="skip",
+            )
+        )
+    shown = rows[indexable]
+    colors = [PALETTE.get(o, TEXT_COLOR) for o in shown["oes_code"]]
+    hovers = [_hover(r) for _, r in shown.iterrows()]
+    shown_labels = [labels[i] for i in shown.index]
+    figure.add_trace(
+        go.Scatter(
+            x=[100.0] * len(shown),
+            y=shown_labels,
+            mode="markers",
+            marker={
+                "symbol": "circle-open",
+                "size": 13,
+                "color": colors,
+                "line": {"width": 3, "color": colors},
+            },
+            name="2019",
+            showlegend=False,
+            hovertext=hovers,
+            hovertemplate="%{hovertext}<extra>2019</extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[float(index_2020[i]) for i in shown.index],
+            y=shown_labels,
+            mode="markers",
+            marker={"symbol": "diamond", "size": 14, "color": colors},
+            name="2020",
+            showlegend=False,
+            hovertext=hovers,
+            hovertemplate="%{hovertext}<extra>2020</extra>",
+            cliponaxis=False,
+        )
+    )
+    # The label sits right of the row's right end (the 2019 marker for a fall), never over the
+    # y labels on the left.
+    figure.add_trace(
+        go.Scatter(
+            x=[max(100.0, float(index_2020[i])) for i in shown.index],
+            y=shown_labels,
+            # An invisible marker as wide as the visible ones pushes the text clear of them.
+            mode="markers+text",
+            marker={"size": 22, "opacity": 0},
+            text=[_dumbbell_label(r, mode) for _, r in shown.iterrows()],
+            textposition="middle right",
+            textfont={"size": 14, "color": TEXT_COLOR},
+            name="Etiquetas",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
+    blocked = rows[~indexable]
+    if len(blocked):
+        figure.add_trace(
+            go.Scatter(
+                x=[100.0] * len(blocked),
+                y=[labels[i] for i in blocked.index],
+                mode="markers+text",
+                marker={"size": 14, "opacity": 0},
+                text=[_not_indexable(r) for _, r in blocked.iterrows()],
+                textposition="middle right",
+                textfont={"size": 13, "color": MUTED_COLOR},
+                name="No comparable",
+                showlegend=False,
+                hovertext=[_hover(r) for _, r in blocked.iterrows()],
+                hovertemplate="%{hovertext}<extra></extra>",
+                cliponaxis=False,
+            )
+        )
+    # Legend entries for the symbols (neutral colour: the colour legend is the OES).
+    for name, symbol in (("2019", "circle-open"), ("2020", "diamond")):
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": symbol, "size": 13, "color": TEXT_COLOR, "line": {"width": 2}},
+                name=name,
+                hoverinfo="skip",
+            )
+        )
+    top = max(120.0, float(index_2020.max()) if indexable.any() else 120.0)
+    figure.add_vline(x=100, line={"color": MUTED_COLOR, "width": 1, "dash": "dot"})
+    figure.update_xaxes(
+        title={"text": "Índice: valor de 2019 = 100 (cada indicador en su propia escala)"},
+        range=[-6, top + 55 if mode == "pct" else top + 85],
+        zeroline=False,
+    )
+    figure.update_yaxes(
+        categoryorder="array",
+        categoryarray=labels[::-1],
+        tickfont={"size": 14},
+        showgrid=True,
+    )
+    label = "variación %" if mode == "pct" else "valores 2019 → 2020"
+    return _finish(
+        figure,
+        f"2019 → 2020 por indicador ({label})",
+        height=TOP_MARGIN + BOTTOM_MARGIN + 20 + ROW_HEIGHT * len(rows),
+    )
+
+
+def _dumbbell_label(row: pd.Series, mode: str) -> str:
+    if mode == "pct":
+        return fmt_pct(row["change_pct"], 1, signed=True)
+    return (
+        f"{fmt_value(row['achieved_2019'], row['unit'])} → "
+        f"{fmt_value(row['achieved_2020'], row['unit'])}"
+    )
+
+
+def _not_indexable(row: pd.Series) -> str:
+    if row["change_direction"] == "not_comparable":
+        return "○ no comparable (ver nota)"
+    return f"sin índice: valor 2019 = 0 ({_value_text(row, 2019)} → {_value_text(row, 2020)})"
+
+
+# --------------------------------------------------------------------------- diverging bars
+
+
+def diverging_change(comparison: pd.DataFrame, mode: str = "pct") -> go.Figure:
+    """Sorted diverging bars of the 2019 → 2020 change: % (``"pct"``) or absolute (``"abs"``).
+
+    ``"abs"`` draws one panel per unit of measure (counts, percentage points, ratios, rates), each
+    with its own axis and every bar labelled with its unit: absolute changes in different units are
+    never put on the same axis.
+    """
+    _check_mode(mode)
+    if comparison is None or comparison.empty:
+        return empty_figure(EMPTY_MESSAGE)
+    if mode == "pct":
+        return _diverging_pct(comparison)
+    return _diverging_abs(comparison)
+
+
+def _bar_traces(rows: pd.DataFrame, value: str, text, xaxis_ref: tuple[int, int] | None):
+    """One bar trace per direction (so the legend says what the colours mean)."""
+    traces = []
+    for direction in ("fell", "rose", "equal"):
+        part = rows[rows["change_direction"] == direction]
+        if part.empty:
+            continue
+        traces.append(
+            go.Bar(
+                x=part[value].tolist(),
+                y=[_row_label(r) for _, r in part.iterrows()],
+                orientation="h",
+                marker={"color": DIRECTION_COLORS[direction]},
+                name=DIRECTION_NAMES[direction],
+                legendgroup=direction,
+                text=[text(r) for _, r in part.iterrows()],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=[_hover(r) for _, r in part.iterrows()],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def _blocked_trace(rows: pd.DataFrame, reason) -> go.Scatter:
+    return go.Scatter(
+        x=[0.0] * len(rows),
+        y=[_row_label(r) for _, r in rows.iterrows()],
+        mode="markers+text",
+        marker={"size": 14, "opacity": 0},
+        text=[reason(r) for _, r in rows.iterrows()],
+        textposition="middle right",
+        textfont={"size": 13, "color": MUTED_COLOR},
+        showlegend=False,
+        name="No calculable",
+        hovertext=[_hover(r) for _, r in rows.iterrows()],
+        hovertemplate="%{hovertext}<extra></extra>",
+        cliponaxis=False,
+    )
+
+
+def _pct_reason(row: pd.Series) -> str:
+    if row["change_direction"] == "not_comparable":
+        return "○ no comparable (ver nota)"
+    return f"{fmt_change(row['change_abs'], row['unit'])} — % no calculable (valor 2019 = 0)"
+
+
+def _diverging_pct(comparison: pd.DataFrame) -> go.Figure:
+    with_pct = comparison[comparison["change_pct"].notna()].sort_values(
+        ["change_pct", "indicator_id"], kind="stable"
+    )
+    without = comparison[comparison["change_pct"].isna()]
+    order = [_row_label(r) for _, r in with_pct.iterrows()] + [
+        _row_label(r) for _, r in without.iterrows()
+    ]
+    figure = go.Figure(
+        _bar_traces(
+            with_pct, "change_pct", lambda r: fmt_pct(r["change_pct"], 1, signed=True), None
+        )
+    )
+    if len(without):
+        figure.add_trace(_blocked_trace(without, _pct_reason))
+    lo = min(0.0, float(with_pct["change_pct"].min()) if len(with_pct) else 0.0)
+    hi = max(0.0, float(with_pct["change_pct"].max()) if len(with_pct) else 0.0)
+    pad = max(12.0, (hi - lo) * 0.18)
+    figure.update_xaxes(
+        title={"text": "Variación 2019 → 2020 (%)"},
+        ticksuffix="%",
+        range=[lo - pad, hi + pad + (40 if len(without) else 0)],
+        zeroline=True,
+        zerolinewidth=2,
+        zerolinecolor=TEXT_COLOR,
+    )
+    figure.update_yaxes(
+        categoryorder="array",
+        categoryarray=order,
+        autorange="reversed",
+        tickfont={"size": 14},
+    )
+    figure.update_layout(barmode="relative", bargap=0.3)
+    return _finish(
+        figure,
+        "Variación 2019 → 2020 por indicador (%)",
+        height=TOP_MARGIN + BOTTOM_MARGIN + 20 + ROW_HEIGHT * len(order),
+    )
+
+
+def _diverging_abs(comparison: pd.DataFrame) -> go.Figure:
+    units = [u for u in dict.fromkeys(comparison["unit"]) if u]
+    counts = [int((comparison["unit"] == u).sum()) for u in units]
+    total = sum(counts)
+    gap = 96  # pixels between panels: x tick labels + the next panel's title
+    plot_height = ROW_HEIGHT * total + 24 * len(units) + gap * (len(units) - 1)
+    height = TOP_MARGIN + BOTTOM_MARGIN + plot_height
+    figure = make_subplots(
+        rows=len(units),
+        cols=1,
+        shared_xaxes=False,
+        row_heights=[(ROW_HEIGHT * c + 24) for c in counts],
+        vertical_spacing=gap / plot_height if len(units) > 1 else 0.0,
+        subplot_titles=[UNIT_PANEL_TITLES.get(u, u) for u in units],
+    )
+    for position, unit in enumerate(units, start=1):
+        rows = comparison[comparison["unit"] == unit]
+        with_abs = rows[rows["change_abs"].notna()].sort_values(
+            ["change_abs", "indicator_id"], kind="stable"
+        )
+        without = rows[rows["change_abs"].isna()]
+        for trace in _bar_traces(
+            with_abs, "change_abs", lambda r: fmt_change(r["change_abs"], r["unit"]), None
+        ):
+            trace.showlegend = position == _first_with(comparison, units, trace.legendgroup)
+            figure.add_trace(trace, row=position, col=1)
+        if len(without):
+            figure.add_trace(
+                _blocked_trace(without, lambda r: "○ no comparable (ver nota)"),
+                row=position,
+                col=1,
+            )
+        order = [_row_label(r) for _, r in with_abs.iterrows()] + [
+            _row_label(r) for _, r in without.iterrows()
+        ]
+        lo = min(0.0, float(with_abs["change_abs"].min()) if len(with_abs) else 0.0)
+        hi = max(0.0, float(with_abs["change_abs"].max()) if len(with_abs) else 0.0)
+        span = (hi - lo) or 1.0
+        figure.update_xaxes(
+            range=[lo - span * 0.25, hi + span * 0.25 + (span * 0.5 if len(without) else 0)],
+            zeroline=True,
+            zerolinewidth=2,
+            zerolinecolor=TEXT_COLOR,
+            ticksuffix=" p.p." if unit == "porcentaje" else "",
+            tickformat=",~r",
+            row=position,
+            col=1,
+        )
+        figure.update_yaxes(
+            categoryorder="array",
+            categoryarray=order,
+            autorange="reversed",
+            tickfont={"size": 14},
+            row=position,
+            col=1,
+        )
+    for annotation in figure.layout.annotations:
+        annotation.update(font={"size": 15, "color": TEXT_COLOR}, x=0, xanchor="left")
+    figure.update_layout(barmode="relative", bargap=0.3)
+    return _finish(
+        figure,
+        "Variación absoluta 2019 → 2020, en la unidad de cada indicador",
+        height=height,
+    )
+
+
+def _first_with(comparison: pd.DataFrame, units: list[str], direction: str) -> int:
+    """The panel (1-based) where a direction first appears: only it shows the legend entry."""
+    for position, unit in enumerate(units, start=1):
+        part = comparison[(comparison["unit"] == unit) & comparison["change_abs"].notna()]
+        if (part["change_direction"] == direction).any():
+            return position
+    return 0
+
+
+# --------------------------------------------------------------------------- trend lines
+
+
+def trend_lines(ds_rows: pd.DataFrame, columns: int = 4) -> go.Figure:
+    """Small multiples, one per indicator: achieved values 2016–2020, the 2020 target marked.
+
+    ``ds_rows`` is :func:`pesem.covid.trend_rows`. Where the plan has no 2020 target (ND) but a
+    final 2021 target, that one is marked instead, at 2021, as a hollow marker and said so.
+    Each panel has its own y axis (indicators have different units).
+    """
+    if ds_rows is None or ds_rows.empty:
+        return empty_figure(EMPTY_MESSAGE)
+    ids = list(dict.fromkeys(ds_rows["indicator_id"]))
+    cols = max(1, min(columns, len(ids)))
+    nrows = math.ceil(len(ids) / cols)
+    titles = []
+    for iid in ids:
+        first = ds_rows[ds_rows["indicator_id"] == iid].iloc[0]
+        titles.append(f"<b>{iid}</b><br>{_short(first['name'], 40)}")
+    panel, gap = 210, 110  # pixels: panel height; gap for x ticks + two-line panel titles
+    plot_height = panel * nrows + gap * (nrows - 1)
+    figure = make_subplots(
+        rows=nrows,
+        cols=cols,
+        subplot_titles=titles,
+        vertical_spacing=gap / plot_height if nrows > 1 else 0.0,
+        horizontal_spacing=0.07,
+    )
+    shown_legend: set[str] = set()
+    for n, iid in enumerate(ids):
+        r, c = n // cols + 1, n % cols + 1
+        part = ds_rows[ds_rows["indicator_id"] == iid].sort_values("year")
+        first = part.iloc[0]
+        unit, color = first["unit"], PALETTE.get(first["oes_code"], TEXT_COLOR)
+        hover = [
+            f"<b>{iid}</b> · {int(y)}<br>Valor obtenido: "
+            + (
+                fmt_value(v, unit)
+                if not _missing(v)
+                else f"«{raw or '(vacío)'}» (sin valor: {reason or 'celda vacía'})"
+            )
+            for y, v, raw, reason in zip(
+                part["year"], part["achieved"], part["raw"], part["missing_reason"], strict=True
+            )
+        ]
+        figure.add_trace(
+            go.Scatter(
+                x=part["year"].tolist(),
+                y=[None if _missing(v) else v for v in part["achieved"]],
+                mode="lines+markers",
+                line={"color": color, "width": 3},
+                marker={
+                    "color": color,
+                    "size": [14 if y == 2020 else 8 for y in part["year"]],
+                },
+                name="Valor obtenido",
+                legendgroup="achieved",
+                showlegend="achieved" not in shown_legend,
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+                connectgaps=False,
+                cliponaxis=False,
+            ),
+            row=r,
+            col=c,
+        )
+        shown_legend.add("achieved")
+        e20, e21 = first["expected_2020"], first["expected_2021"]
+        if not _missing(e20):
+            target = (2020, e20, "x-thin-open", "Logro esperado 2020", "e2020")
+        elif not _missing(e21):
+            target = (
+                2021,
+                e21,
+                "diamond-open",
+                "Meta 2021 del plan (no hay logro esperado 2020)",
+                "e2021",
+            )
+        else:
+            target = None
+        if target:
+            year, value, symbol, name, group = target
+            figure.add_trace(
+                go.Scatter(
+                    x=[year],
+                    y=[value],
+                    mode="markers",
+                    marker={
+                        "symbol": symbol,
+                        "size": 16,
+                        "color": PALETTE["expected"],
+                        "line": {"width": 3, "color": PALETTE["expected"]},
+                    },
+                    name=name,
+                    legendgroup=group,
+                    showlegend=group not in shown_legend,
+                    hovertemplate=(
+                        f"<b>{iid}</b><br>{name}: {fmt_value(value, unit)}<extra></extra>"
+                    ),
+                    cliponaxis=False,
+                ),
+                row=r,
+                col=c,
+            )
+            shown_legend.add(group)
+        figure.update_yaxes(
+            ticksuffix="%" if unit == "porcentaje" else "",
+            tickformat=",~r",
+            rangemode="tozero",
+            tickfont={"size": 12},
+            row=r,
+            col=c,
+        )
+        figure.update_xaxes(
+            tickvals=[2016, 2018, 2020] if cols > 2 else [2016, 2017, 2018, 2019, 2020, 2021],
+            range=[2015.6, 2021.4],
+            tickfont={"size": 12},
+            row=r,
+            col=c,
+        )
+    for annotation in figure.layout.annotations:
+        annotation.update(font={"size": 13, "color": TEXT_COLOR})
+    return _finish(
+        figure,
+        "Evolución 2016–2020 del valor obtenido y meta",
+        height=TOP_MARGIN + 48 + BOTTOM_MARGIN + plot_height,
+        top=TOP_MARGIN + 48,
+    )

@@ -1,0 +1,216 @@
+"""components.covid_charts: dumbbell, diverging bars and trend lines of the COVID-19 page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components import covid_charts as cc
+from components.theme import PALETTE, SOURCE_LINE, apply_theme
+from pesem import covid
+from pesem.loader import get_dataset
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _theme():
+    apply_theme()
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return get_dataset()
+
+
+@pytest.fixture(scope="module")
+def comp(ds):
+    return covid.comparison(ds)
+
+
+@pytest.fixture(scope="module")
+def oes(comp):
+    return covid.filter_scope(comp, "oes")
+
+
+def _texts(figure: go.Figure) -> list[str]:
+    return [t for trace in figure.data for t in (trace.text or ()) if t]
+
+
+def _is_empty_state(figure: go.Figure) -> bool:
+    return (
+        not figure.data
+        and figure.layout.xaxis.visible is False
+        and bool(figure.layout.annotations)
+        and cc.EMPTY_MESSAGE in figure.layout.annotations[0].text
+    )
+
+
+# --------------------------------------------------------------------------- empty states
+
+
+@pytest.mark.parametrize("builder", [cc.dumbbell, cc.diverging_change])
+@pytest.mark.parametrize("mode", cc.MODES)
+def test_empty_comparison_gives_the_empty_state(builder, mode):
+    empty = pd.DataFrame(columns=covid.COMPARISON_COLUMNS)
+    assert _is_empty_state(builder(empty, mode))
+
+
+def test_empty_trend_rows_give_the_empty_state():
+    assert _is_empty_state(cc.trend_lines(pd.DataFrame()))
+
+
+def test_unknown_mode_is_rejected(oes):
+    with pytest.raises(ValueError, match="mode"):
+        cc.diverging_change(oes, "log")
+
+
+# --------------------------------------------------------------------------- diverging bars
+
+
+def test_diverging_pct_sorted_labelled_and_coloured(oes):
+    figure = cc.diverging_change(oes, "pct")
+    bars = [t for t in figure.data if t.type == "bar"]
+    # One trace per direction, each in its colour, legend says what the colour means.
+    names = {t.name: t for t in bars}
+    assert set(names) == {"▼ Bajó", "▲ Subió", "= Sin variación"}
+    assert names["▼ Bajó"].marker.color == cc.DIRECTION_COLORS["fell"]
+    # The bars' labels are the % changes as the report rounds them (one decimal here).
+    texts = _texts(figure)
+    assert {"-45.7%", "-38.6%", "+15.4%", "0.0%", "-6.5%"} <= set(texts)
+    # Sorted: the category order goes from the largest fall to the largest rise.
+    order = list(figure.layout.yaxis.categoryarray)
+    assert order[0].startswith("OES.02-1") and order[-1].startswith("OES.04-1")
+    assert figure.layout.yaxis.autorange == "reversed"
+    assert figure.layout.xaxis.ticksuffix == "%"
+    assert "(%)" in figure.layout.xaxis.title.text
+
+
+def test_diverging_pct_names_rows_without_percentage(comp):
+    figure = cc.diverging_change(comp, "pct")
+    texts = _texts(figure)
+    # AES.02.06 (2019 printed «s») and the ECANMP capacity (2019 «---»): not comparable.
+    assert texts.count("○ no comparable (ver nota)") == 2
+    # Triangular cooperation 0 → 0: absolute change 0, % not computable.
+    assert any("% no calculable (valor 2019 = 0)" in t for t in texts)
+    labels = list(figure.layout.yaxis.categoryarray)
+    assert len(labels) == len(comp) == 24
+    assert any(label.startswith("AES.02.06-1") for label in labels[-3:])
+
+
+def test_diverging_abs_one_panel_per_unit_each_bar_with_its_unit(comp):
+    figure = cc.diverging_change(comp, "abs")
+    titles = [a.text for a in figure.layout.annotations if a.text != SOURCE_LINE]
+    units = list(dict.fromkeys(comp["unit"]))
+    assert titles == [cc.UNIT_PANEL_TITLES[u] for u in units]
+    texts = _texts(figure)
+    assert "-37.3 p.p." in texts  # AES.01.04, a percentage: percentage points
+    assert "+16,149" in texts  # AES.03.04 connationals: a count
+    assert "-5.10" in texts  # OES.02-1, a ratio
+    # No axis mixes units: each bar trace sits on the axis of its unit's panel.
+    axis_units: dict[str, set[str]] = {}
+    by_label = {f"{r.indicator_id} · ": r.unit for r in comp.itertuples()}
+    for trace in figure.data:
+        if trace.type != "bar":
+            continue
+        for label in trace.y:
+            unit = next(u for prefix, u in by_label.items() if label.startswith(prefix))
+            axis_units.setdefault(trace.xaxis, set()).add(unit)
+    assert all(len(u) == 1 for u in axis_units.values()), axis_units
+    # Each direction appears once in the legend.
+    shown = [t.name for t in figure.data if t.type == "bar" and t.showlegend]
+    assert sorted(shown) == sorted(set(shown))
+
+
+def test_toggle_changes_the_diverging_figure(oes):
+    pct, absolute = cc.diverging_change(oes, "pct"), cc.diverging_change(oes, "abs")
+    assert pct.layout.title.text != absolute.layout.title.text
+    assert set(_texts(pct)) != set(_texts(absolute))
+
+
+# --------------------------------------------------------------------------- dumbbell
+
+
+def test_dumbbell_rows_symbols_and_colours(oes):
+    figure = cc.dumbbell(oes, "pct")
+    markers = {
+        t.name: t for t in figure.data if t.mode and "markers" in t.mode and t.x[0] is not None
+    }
+    first, second = markers["2019"], markers["2020"]
+    assert first.marker.symbol != second.marker.symbol  # distinct symbols per year
+    assert len(first.y) == len(second.y) == 7  # one row per indicator
+    assert all(x == 100 for x in first.x)  # 2019 = 100
+    # OES.04-1 rose 15.4 %: its 2020 marker sits at 115.4, in OES.04's colour.
+    i = [y.startswith("OES.04-1") for y in second.y].index(True)
+    assert second.x[i] == pytest.approx(115.415, abs=0.01)
+    assert second.marker.color[i] == PALETTE["OES.04"]
+    labels = next(t for t in figure.data if t.name == "Etiquetas")
+    j = list(labels.y).index(second.y[i])
+    assert labels.text[j] == "+15.4%" and labels.x[j] == second.x[i]
+    # A fall's label sits right of the 2019 marker (100), not over the y labels.
+    k = [y.startswith("OES.02-1") for y in labels.y].index(True)
+    assert labels.text[k] == "-45.7%" and labels.x[k] == 100
+    # Legend: one entry per OES (connector colour) and one per year (symbol).
+    legend = [t.name for t in figure.data if t.showlegend is not False]
+    assert {"OES.01", "OES.02", "OES.03", "OES.04", "2019", "2020"} <= set(legend)
+
+
+def test_dumbbell_abs_writes_values_as_printed(oes):
+    figure = cc.dumbbell(oes, "abs")
+    texts = _texts(figure)
+    assert "72.2% → 83.33%" in texts
+    assert "11.15 → 6.05" in texts
+    assert cc.dumbbell(oes, "pct").layout.title.text != figure.layout.title.text
+
+
+def test_dumbbell_keeps_rows_that_cannot_be_indexed(comp):
+    figure = cc.dumbbell(comp, "pct")
+    assert len(figure.layout.yaxis.categoryarray) == 24
+    texts = _texts(figure)
+    assert texts.count("○ no comparable (ver nota)") == 2
+    assert any(t.startswith("sin índice: valor 2019 = 0") for t in texts)
+
+
+def test_hover_shows_values_as_printed_and_the_typo(comp):
+    figure = cc.dumbbell(comp, "pct")
+    hovers = [h for t in figure.data for h in (t.hovertext or ())]
+    sur = next(h for h in hovers if "<b>OES.04-1</b>" in h)
+    assert "2019: 72.2%" in sur and "2020: 83.33%" in sur and "+15.4%" in sur
+    unesco = next(h for h in hovers if "<b>AES.02.06-1</b>" in h)
+    assert "2019: «s»" in unesco and "error tipográfico" in unesco
+    con = next(h for h in hovers if "<b>AES.03.04-1</b>" in h)
+    assert "37,368" in con and "21,219" in con
+
+
+# --------------------------------------------------------------------------- trend lines
+
+
+def test_trend_lines_small_multiples_with_targets(ds):
+    rows = covid.trend_rows(ds, ["OES.04-1", "AES.03.04-1", "AES.02.06-1"])
+    figure = cc.trend_lines(rows)
+    achieved = [t for t in figure.data if t.name == "Valor obtenido"]
+    assert len(achieved) == 3  # one panel per indicator
+    assert [t.showlegend for t in achieved] == [True, False, False]
+    # AES.03.04 has a 2020 target (18,160); OES.04 has none (ND), so its 2021 target (54%).
+    targets = [(t.name, t.x, t.y) for t in figure.data if t.name != "Valor obtenido"]
+    assert targets == [
+        ("Meta 2021 del plan (no hay logro esperado 2020)", (2021,), (54,)),  # OES.04-1
+        ("Logro esperado 2020", (2020,), (18160,)),  # AES.03.04-1
+        ("Meta 2021 del plan (no hay logro esperado 2020)", (2021,), (0.75,)),  # AES.02.06-1
+    ]
+    # A missing value is a gap, never 0: AES.02.06's 2019 («s») is None.
+    unesco = achieved[2]
+    assert unesco.y[list(unesco.x).index(2019)] is None
+    assert "«s»" in unesco.hovertext[list(unesco.x).index(2019)]
+    # Each panel has its own y axis.
+    assert len({t.yaxis for t in achieved}) == 3
+
+
+def test_figures_carry_title_and_source(oes, ds):
+    for figure in (
+        cc.dumbbell(oes, "pct"),
+        cc.diverging_change(oes, "abs"),
+        cc.trend_lines(covid.trend_rows(ds, list(oes["indicator_id"]))),
+    ):
+        assert figure.layout.title.text
+        assert any(a.text == SOURCE_LINE for a in figure.layout.annotations)
+        figure.to_json()  # serialisable for dcc.Graph and kaleido
