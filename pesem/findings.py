@@ -37,6 +37,7 @@ KIND_LABELS = {
     "error_tipografico": "Error tipográfico en una celda",
     "meta_bajo_linea_base": "Meta por debajo de la línea de base en un indicador ascendente",
     "descripcion_difiere": "La descripción de la AES difiere entre anexo y cuerpo",
+    "nombre_difiere": "El nombre del indicador difiere entre anexo y cuerpo",
     "codigo_ue_inconsistente": "La unidad ejecutora se escribe de formas distintas",
 }
 SERIES_LABELS = {
@@ -367,6 +368,22 @@ def text_findings(ds: Dataset) -> list[dict]:
                     body,
                     f"{row.aes_code}: el anexo dice «{row.description}» y la tabla del cuerpo "
                     f"«{body}».",
+                )
+            )
+    for ind in ds.indicators.itertuples(index=False):
+        # período/periodo are both correct Spanish: accents and capitals are not differences.
+        if ind.name_body and _norm(ind.name_body) != _norm(ind.name):
+            out.append(
+                _row(
+                    "nombre_difiere",
+                    ind.aes_code or ind.oes_code,
+                    "Anexo 6.1 vs Sección 3, Tabla 2",
+                    "nombre del indicador",
+                    ind.name,
+                    ind.name_body,
+                    f"{ind.indicator_id}: el anexo dice «{ind.name}» y la tabla del cuerpo "
+                    f"«{ind.name_body}».",
+                    ind.indicator_id,
                 )
             )
     units = ds.indicators["executing_unit"].str.strip()

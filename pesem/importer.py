@@ -92,6 +92,7 @@ OUTPUT_COLUMNS = {
         "aes_code",
         "seq",
         "name",
+        "name_body",
         "source",
         "unit",
         "direction",
@@ -956,11 +957,28 @@ def provenance(ind: RowIndicator) -> str:
     return text
 
 
+def body_names(report: Report) -> dict[str, str]:
+    """Indicator names as the body tables print them (first table wins; merged rows skipped)."""
+    names: dict[str, str] = {}
+    for ind in report.body:
+        if len(FUENTE_RE.findall(ind.name_cell)) <= 1:
+            names.setdefault(ind.indicator_id, split_source(ind.name_cell)[0])
+    return names
+
+
+def _wording(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def indicator_rows(report: Report) -> list[dict[str, str]]:
-    """``indicators.csv``: one row per indicator of the annex."""
+    """``indicators.csv``: one row per indicator of the annex (``name_body`` when it differs)."""
     rows = []
+    in_body = body_names(report)
     for ind in report.annex:
         name, source = split_source(ind.name_cell)
+        body_name = in_body.get(ind.indicator_id, "")
+        if body_name and _wording(body_name) == _wording(name):
+            body_name = ""
         is_aes = ind.code.startswith("AES")
         rows.append(
             {
@@ -970,6 +988,7 @@ def indicator_rows(report: Report) -> list[dict[str, str]]:
                 "aes_code": ind.code if is_aes else "",
                 "seq": str(ind.seq),
                 "name": name,
+                "name_body": body_name,
                 "source": source,
                 "unit": infer_unit(name, ind.cells),
                 "direction": DIRECTION_OVERRIDES.get(ind.indicator_id, "ascendente"),

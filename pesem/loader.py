@@ -119,6 +119,7 @@ INDICATOR_SCHEMA = pa.DataFrameSchema(
         "aes_code": _text(checks=pa.Check.str_matches(rf"{AES_RE[:-1]}|^$")),
         "seq": pa.Column(int, pa.Check.ge(1), coerce=True),
         "name": _required_text(),
+        "name_body": _text(),
         "source": _text(),
         "unit": _text(checks=pa.Check.isin(list(UNITS))),
         "direction": _text(checks=pa.Check.isin(list(DIRECTIONS))),

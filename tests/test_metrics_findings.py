@@ -99,6 +99,8 @@ def test_findings_cover_the_known_inconsistencies(ds):
         ("meta_bajo_linea_base", "AES.01.08"),  # 12 -> 4, Tipo 2 138 %
         ("descripcion_difiere", "AES.01.06"),  # fundamentación / funcionamiento
         ("descripcion_difiere", "AES.03.03"),  # MITGM / MTIGM
+        ("nombre_difiere", "AES.01.10"),  # Machu Pichu (ECAMP) / Machu Picchu (ECANMP)
+        ("nombre_difiere", "AES.03.01"),  # Adhesivos / Autoadhesivos
         ("codigo_ue_inconsistente", "UE"),  # 00045 / 000045
     }
     assert expected <= keys
@@ -120,6 +122,7 @@ def test_findings_cover_the_known_inconsistencies(ds):
     assert "El análisis del OES.02 cita el nombre del OES.01" in messages
     # a capital letter (Intención / intención) is not a finding
     assert "AES.03.02" not in set(findings["code"])
+    assert "AES.01.04" not in set(findings["code"])  # periodo / período
 
 
 def test_export_tidy_long(ds):
