@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
@@ -28,9 +29,7 @@ def not_found(message: str) -> html.Div:
                         html.Li(dcc.Link(f"Objetivo OES.0{i}", href=f"/oes/OES.0{i}"))
                         for i in range(1, 5)
                     ],
-                    html.Li(
-                        dcc.Link("Impacto COVID-19 (2019 vs. 2020)", href="/covid")
-                    ),
+                    html.Li(dcc.Link("Impacto COVID-19 (2019 vs. 2020)", href="/covid")),
                     html.Li(dcc.Link("Explorar indicadores", href="/explorar")),
                 ]
             ),
@@ -45,9 +44,7 @@ def breadcrumbs(items: list[tuple[str, str | None]]) -> html.Nav:
     crumbs = []
     for label, href in items:
         if href:
-            crumbs.append(
-                html.Li(dcc.Link(label, href=href), className="breadcrumb-item")
-            )
+            crumbs.append(html.Li(dcc.Link(label, href=href), className="breadcrumb-item"))
         else:
             crumbs.append(
                 html.Li(
@@ -56,9 +53,7 @@ def breadcrumbs(items: list[tuple[str, str | None]]) -> html.Nav:
                     **{"aria-current": "page"},
                 )
             )
-    return html.Nav(
-        html.Ol(crumbs, className="breadcrumb"), **{"aria-label": "Ruta de navegación"}
-    )
+    return html.Nav(html.Ol(crumbs, className="breadcrumb"), **{"aria-label": "Ruta de navegación"})
 
 
 def status_badge(label: str, icon: str, color: str, title: str = "") -> html.Span:
@@ -66,10 +61,8 @@ def status_badge(label: str, icon: str, color: str, title: str = "") -> html.Spa
     return html.Span(
         [html.Span(icon, **{"aria-hidden": "true"}), " ", label],
         className="status-badge",
-        style={
-            "backgroundColor": color,
-            "color": "#000" if color != "#D55E00" else "#fff",
-        },
+        # Black text reaches >= 4.5:1 on every status colour (white fails on #D55E00).
+        style={"backgroundColor": color, "color": "#000"},
         title=title,
     )
 
@@ -86,9 +79,7 @@ def kpi(value: str, label: str, note: str = "") -> dbc.Card:
             [
                 html.P(value, className="kpi-value"),
                 html.P(label, className="kpi-label"),
-                html.P(note, className="kpi-note text-body-secondary")
-                if note
-                else None,
+                html.P(note, className="kpi-note text-body-secondary") if note else None,
             ]
         ),
         className="kpi h-100",
@@ -208,8 +199,19 @@ def summary_badge(row: pd.Series) -> html.Span:
     )
 
 
-def findings_box(findings: pd.DataFrame, element_id: str, empty_text: str) -> html.Section:
-    """The visible "Inconsistencias del reporte" box (rows of :func:`pesem.findings.find_all`)."""
+def registered_path(path: str) -> str | None:
+    """``path`` if a registered Dash page serves it (e.g. ``/calidad``), else None."""
+    paths = {page.get("path") for page in dash.page_registry.values()}
+    return path if path in paths else None
+
+
+def findings_box(
+    findings: pd.DataFrame, element_id: str, empty_text: str, more_href: str | None = None
+) -> html.Section:
+    """The visible "Inconsistencias del reporte" box (rows of :func:`pesem.findings.find_all`).
+
+    ``more_href``: the page that explains every finding (``/calidad``), linked at the end.
+    """
     if findings.empty:
         content: list = [html.P(empty_text, className="mb-0")]
     else:
@@ -231,6 +233,16 @@ def findings_box(findings: pd.DataFrame, element_id: str, empty_text: str) -> ht
                 className="mb-0",
             )
         ]
+    if more_href:
+        content.append(
+            html.P(
+                dcc.Link(
+                    "Ver todas las inconsistencias del reporte en «Calidad de datos» →",
+                    href=more_href,
+                ),
+                className="mt-2 mb-0",
+            )
+        )
     return html.Section(
         [
             html.H2(
@@ -240,5 +252,5 @@ def findings_box(findings: pd.DataFrame, element_id: str, empty_text: str) -> ht
             *content,
         ],
         id=element_id,
-        className="findings-box mb-4",
+        className="findings-box mb-4" + (" findings-empty" if findings.empty else ""),
     )

@@ -1,0 +1,366 @@
+"""One strategic action (AES): its proxy indicators, reported vs recomputed avance, the report's
+inconsistencies and its narrative.
+
+URL ``/aes/<code>``; the code is accepted as ``AES.01.03``, ``aes-01-03``, ``AES0103`` or
+``01.03``. No callbacks: the layout is a function of the code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from components.charts import avance_bars, indicator_timeline
+from components.format import fmt_value, unit_label
+from components.graph import chart_card
+from components.layout import (
+    breadcrumbs,
+    canonical_aes,
+    findings_box,
+    markdown,
+    not_found,
+    registered_path,
+    summary_badge,
+    values_table,
+)
+from pesem.findings import SERIES_LABELS, find_all
+from pesem.formulas import agrees
+from pesem.loader import Dataset, get_dataset
+from pesem.metrics import ASSESSED_YEAR, MISSING_LABELS, indicator_summary, series_table
+
+FILE_PREFIX = "pesem-rree-2020"
+SITE = "PESEM RREE 2020"
+NO_INDICATOR_TEXT = (
+    "Esta acción estratégica no tiene indicador en el PESEM; el avance cualitativo se describe "
+    "a continuación."
+)
+SERIES_ORDER = ("baseline", "expected", "achieved", "reported_tipo1", "reported_tipo2")
+
+
+class Ids(StrEnum):
+    """Component ids of this page (prefix ``aes-``); charts use ``{"type": …, "index": id}``."""
+
+    TIMELINE = "aes-timeline"
+    AVANCE = "aes-avance"
+    INDICATORS = "aes-indicators"
+    NO_INDICATOR = "aes-no-indicator"
+    FINDINGS = "aes-findings"
+    NARRATIVE = "aes-narrative"
+    PAGER = "aes-pager"
+
+
+def resolve(code: str | None) -> str | None:
+    """The canonical code of an existing AES, or None."""
+    canonical = canonical_aes(code)
+    if canonical is None:
+        return None
+    return canonical if canonical in set(get_dataset().aes["aes_code"]) else None
+
+
+def page_title(code: str | None = None, **_: Any) -> str:
+    """Browser tab title for ``/aes/<code>``."""
+    canonical = resolve(code)
+    if canonical is None:
+        return f"Acción estratégica no encontrada — {SITE}"
+    return f"{canonical} — {SITE}"
+
+
+dash.register_page(
+    __name__,
+    path_template="/aes/<code>",
+    name="Acción estratégica sectorial",
+    title=page_title,
+    nav=False,
+    # Lets the server answer HTTP 404 for an unknown code (app.is_page_path).
+    path_exists=lambda code=None, **_: resolve(code) is not None,
+    description="Indicador, avance reportado y recalculado, inconsistencias y análisis de una AES.",
+)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _indicator_rows(ds: Dataset, code: str) -> pd.DataFrame:
+    summary = indicator_summary(ds)
+    return summary[summary["aes_code"] == code].sort_values("seq")
+
+
+def _figures(ds: Dataset, row: pd.Series, cells: pd.DataFrame) -> tuple[go.Figure, go.Figure]:
+    timeline = indicator_timeline(row, cells)
+    bars = avance_bars(
+        row.to_frame().T,
+        title=f"{row['name']} ({row['indicator_id']}): Avance {ASSESSED_YEAR}, "
+        "reportado vs. recalculado",
+    )
+    return timeline, bars
+
+
+def export_figures(code: str | None = None, **_url_params: Any) -> list[tuple[str, go.Figure]]:
+    """The page's charts as (file stem, figure), in page order; [] for an unknown code."""
+    canonical = resolve(code)
+    if canonical is None:
+        return []
+    ds = get_dataset()
+    out: list[tuple[str, go.Figure]] = []
+    for _, row in _indicator_rows(ds, canonical).iterrows():
+        iid = row["indicator_id"]
+        timeline, bars = _figures(ds, row, series_table(ds, iid))
+        out += [(f"{FILE_PREFIX}_{iid}_serie", timeline), (f"{FILE_PREFIX}_{iid}_avance", bars)]
+    return out
+
+
+# --------------------------------------------------------------------------- layout pieces
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def cells_table(cells: pd.DataFrame, unit: str) -> html.Div:
+    """Every cell of the indicator in Annex 6.1: raw text, value and why a value is missing."""
+    ordered = cells.assign(
+        _order=cells["series"].map({s: i for i, s in enumerate(SERIES_ORDER)})
+    ).sort_values(["_order", "year"])
+    rows = []
+    for cell in ordered.itertuples(index=False):
+        missing = bool(cell.missing_reason)
+        value_unit = "porcentaje" if cell.series.startswith("reported_") else unit
+        reason = MISSING_LABELS.get(cell.missing_reason, cell.missing_reason) if missing else ""
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(_capitalize(SERIES_LABELS.get(cell.series, cell.series)), scope="row"),
+                    html.Td(str(cell.year)),
+                    html.Td(html.Code(cell.raw) if cell.raw else html.I("(vacía)")),
+                    html.Td("—" if missing else fmt_value(float(cell.value), value_unit)),
+                    html.Td(reason, className="cell-missing" if missing else None),
+                    html.Td(cell.note or ""),
+                ],
+                className="row-missing" if missing else None,
+            )
+        )
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in (
+                    "Serie",
+                    "Año",
+                    "Texto en el reporte",
+                    "Valor",
+                    "Motivo del vacío",
+                    "Nota",
+                )
+            ]
+        )
+    )
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(f"Celdas del Anexo 6.1 ({unit_label(unit)}), tal como se imprimen"),
+                header,
+                html.Tbody(rows),
+            ],
+            className="table table-sm cells-table mb-0",
+        ),
+        className="table-responsive",
+    )
+
+
+def _avance_summary(row: pd.Series) -> str:
+    parts = []
+    for tipo, label in (("tipo1", "Tipo 1"), ("tipo2", "Tipo 2")):
+        rep, comp = row[f"{tipo}_reported"], row[f"{tipo}_computed"]
+        rep_text = "no informado" if pd.isna(rep) else f"{rep:,.0f}%"
+        comp_text = row[f"{tipo}_reason"] if pd.isna(comp) else f"{comp:,.1f}%"
+        flag = ""
+        if not pd.isna(rep) and not pd.isna(comp) and not agrees(rep, comp, 0):
+            flag = " ⚠ No coinciden."
+        parts.append(f"Avance {label}: reportado {rep_text}, recalculado {comp_text}.{flag}")
+    return " ".join(parts)
+
+
+def _indicator_section(ds: Dataset, row: pd.Series) -> html.Article:
+    iid = row["indicator_id"]
+    unit = row["unit"]
+    cells = series_table(ds, iid)
+    timeline, bars = _figures(ds, row, cells)
+    ind = ds.indicators.set_index("indicator_id").loc[iid]
+    facts = [
+        ("Unidad de medida", unit_label(unit)),
+        ("Fuente del indicador", ind["source"] or "PESEM 2015-2021"),
+        ("Procedencia de los datos", ind["provenance"]),
+        ("Unidad orgánica responsable", ind["responsible_units"] or "—"),
+        ("Unidad ejecutora (UE)", ind["executing_unit"] or "—"),
+    ]
+    return html.Article(
+        [
+            html.H3([html.Span(iid, className="indicator-code"), " ", row["name"]], className="h4"),
+            html.P(
+                [
+                    summary_badge(row),
+                    " ",
+                    html.Span(row["status_reason"], className="status-reason"),
+                    f" · valor obtenido {ASSESSED_YEAR}: "
+                    f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], unit)}",
+                ],
+                className="indicator-status",
+            ),
+            html.Dl(
+                [item for term, text in facts for item in (html.Dt(term), html.Dd(text))],
+                className="indicator-facts",
+            ),
+            chart_card(
+                {"type": Ids.TIMELINE.value, "index": iid},
+                timeline,
+                title=f"{iid} · Línea de base, logros esperados y valores obtenidos",
+                filename=f"{FILE_PREFIX}_{iid}_serie",
+                summary=f"Línea de base {fmt_value(row['baseline_value'], unit)} "
+                f"({row['baseline_year']}); valor obtenido {ASSESSED_YEAR} "
+                f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], unit)}; "
+                f"estado: {row['status_label']} ({row['status_reason']}).",
+                table=values_table(cells, unit, row["baseline_year"]),
+            ),
+            chart_card(
+                {"type": Ids.AVANCE.value, "index": iid},
+                bars,
+                title=f"{iid} · ¿Coincide el avance {ASSESSED_YEAR} reportado con el recalculado?",
+                filename=f"{FILE_PREFIX}_{iid}_avance",
+                summary=_avance_summary(row),
+                table=pd.DataFrame(
+                    {
+                        "Avance": ["Tipo 1", "Tipo 2"],
+                        "Reportado (%)": [row["tipo1_reported"], row["tipo2_reported"]],
+                        "Recalculado (%)": [
+                            None
+                            if pd.isna(row["tipo1_computed"])
+                            else round(row["tipo1_computed"], 2),
+                            None
+                            if pd.isna(row["tipo2_computed"])
+                            else round(row["tipo2_computed"], 2),
+                        ],
+                        "Motivo si no es calculable": [row["tipo1_reason"], row["tipo2_reason"]],
+                    }
+                ),
+            ),
+            html.H4("Todas las celdas del reporte", className="h6 mt-3"),
+            cells_table(cells, unit),
+        ],
+        className="indicator-block mb-5",
+    )
+
+
+def _pager(ds: Dataset, code: str) -> html.Nav:
+    codes = list(ds.aes["aes_code"])
+    index = codes.index(code)
+    links: list[Any] = []
+    if index > 0:
+        prev = codes[index - 1]
+        links.append(
+            dcc.Link(
+                f"← Anterior: {prev}", href=f"/aes/{prev}", className="btn btn-outline-primary"
+            )
+        )
+    else:
+        links.append(html.Span())
+    if index < len(codes) - 1:
+        nxt = codes[index + 1]
+        links.append(
+            dcc.Link(f"Siguiente: {nxt} →", href=f"/aes/{nxt}", className="btn btn-outline-primary")
+        )
+    return html.Nav(
+        links,
+        id=Ids.PAGER,
+        className="aes-pager d-flex justify-content-between my-4",
+        **{"aria-label": "Acción estratégica anterior y siguiente"},
+    )
+
+
+def layout(code: str | None = None, **_query: Any) -> html.Div:
+    """The AES page, or the not-found content for an unknown code."""
+    canonical = resolve(code)
+    if canonical is None:
+        return not_found(
+            f"No existe la acción estratégica «{code or ''}». Las acciones estratégicas del PESEM "
+            "se escriben como AES.01.03 y están listadas en la página de cada objetivo."
+        )
+    ds = get_dataset()
+    aes = ds.aes.set_index("aes_code").loc[canonical]
+    oes_code = aes["oes_code"]
+    oes_name = ds.oes.set_index("oes_code").at[oes_code, "name"]
+    rows = _indicator_rows(ds, canonical)
+    findings = find_all(ds)
+    own = findings[findings["code"] == canonical]
+
+    description: list[Any] = [html.P(aes["description"], className="lead aes-description")]
+    body = aes["description_body"]
+    if body and body != aes["description"]:
+        description.append(
+            html.Div(
+                [
+                    html.Span("Inconsistencia del reporte: ", className="fw-bold"),
+                    "en el cuerpo del reporte (sección 3) esta acción se redacta así: ",
+                    html.Q(body),
+                ],
+                className="description-differs",
+            )
+        )
+
+    if rows.empty:
+        indicators: list[Any] = [
+            html.P(NO_INDICATOR_TEXT, id=Ids.NO_INDICATOR, className="no-indicator")
+        ]
+    else:
+        indicators = [_indicator_section(ds, row) for _, row in rows.iterrows()]
+
+    n = len(rows)
+    return html.Div(
+        [
+            breadcrumbs([("Resumen", "/"), (oes_code, f"/oes/{oes_code}"), (canonical, None)]),
+            html.H1(
+                [html.Span(canonical, className="oes-code"), " Acción estratégica sectorial"],
+                className="h2 page-title",
+            ),
+            html.P(
+                ["Del ", dcc.Link(f"{oes_code}", href=f"/oes/{oes_code}"), f": {oes_name}"],
+                className="text-body-secondary",
+            ),
+            *description,
+            html.Section(
+                [
+                    html.H2(
+                        "Indicador" if n == 1 else ("Indicadores" if n else "Indicador"),
+                        className="h3",
+                    ),
+                    *indicators,
+                ],
+                id=Ids.INDICATORS,
+                className="mb-4",
+            ),
+            findings_box(
+                own,
+                Ids.FINDINGS,
+                "No se detectaron inconsistencias en los datos de esta acción estratégica.",
+                more_href=registered_path("/calidad"),
+            ),
+            html.Section(
+                [
+                    html.H2("Análisis descriptivo del reporte", className="h3"),
+                    markdown(
+                        ds.narrative.get(
+                            canonical, "El reporte no incluye análisis para esta acción."
+                        )
+                    ),
+                ],
+                id=Ids.NARRATIVE,
+                className="report-narrative mb-4",
+            ),
+            _pager(ds, canonical),
+        ],
+        className="page-aes",
+    )

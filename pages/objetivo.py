@@ -1,0 +1,336 @@
+"""One strategic objective (OES): its indicators with their series, its AES and the report's text.
+
+URL ``/oes/<code>``; the code is accepted as ``OES.01``, ``oes-01``, ``OES01`` or ``1``.
+No callbacks: the layout is a function of the code.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from components.charts import indicator_timeline
+from components.format import fmt_value, unit_label
+from components.graph import chart_card
+from components.layout import (
+    avance_pair,
+    breadcrumbs,
+    canonical_oes,
+    findings_box,
+    html_table,
+    markdown,
+    not_found,
+    registered_path,
+    summary_badge,
+    values_table,
+)
+from pesem.findings import find_all
+from pesem.loader import Dataset, get_dataset
+from pesem.metrics import ASSESSED_YEAR, MISSING_LABELS, indicator_summary, series_table
+
+FILE_PREFIX = "pesem-rree-2020"
+SITE = "PESEM RREE 2020"
+
+
+class Ids(StrEnum):
+    """Component ids of this page (prefix ``oes-``); charts: ``{"type": TIMELINE, "index": id}``."""
+
+    TIMELINE = "oes-timeline"
+    INDICATORS = "oes-indicators"
+    AES_TABLE = "oes-aes-table"
+    FINDINGS = "oes-findings"
+    NARRATIVE = "oes-narrative"
+
+
+def resolve(code: str | None) -> str | None:
+    """The canonical code of an existing OES, or None."""
+    canonical = canonical_oes(code)
+    if canonical is None:
+        return None
+    return canonical if canonical in set(get_dataset().oes["oes_code"]) else None
+
+
+def page_title(code: str | None = None, **_: Any) -> str:
+    """Browser tab title for ``/oes/<code>``."""
+    canonical = resolve(code)
+    if canonical is None:
+        return f"Objetivo no encontrado — {SITE}"
+    return f"{canonical} — {SITE}"
+
+
+dash.register_page(
+    __name__,
+    path_template="/oes/<code>",
+    name="Objetivo estratégico sectorial",
+    title=page_title,
+    nav=False,
+    # Lets the server answer HTTP 404 for an unknown code (app.is_page_path).
+    path_exists=lambda code=None, **_: resolve(code) is not None,
+    description="Indicadores, acciones estratégicas y análisis de un objetivo del PESEM.",
+)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _timelines(ds: Dataset, code: str) -> list[tuple[pd.Series, pd.DataFrame, go.Figure]]:
+    summary = indicator_summary(ds)
+    rows = summary[(summary["oes_code"] == code) & (summary["level"] == "OES")]
+    out = []
+    for _, row in rows.iterrows():
+        cells = series_table(ds, row["indicator_id"])
+        out.append((row, cells, indicator_timeline(row, cells)))
+    return out
+
+
+def export_figures(code: str | None = None, **_url_params: Any) -> list[tuple[str, go.Figure]]:
+    """The page's charts as (file stem, figure), in page order; [] for an unknown code."""
+    canonical = resolve(code)
+    if canonical is None:
+        return []
+    return [
+        (f"{FILE_PREFIX}_{row['indicator_id']}_serie", fig)
+        for row, _, fig in _timelines(get_dataset(), canonical)
+    ]
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _without_marker(label: str) -> str:
+    """``sin logro esperado definido (ND)`` → ``sin logro esperado definido``."""
+    return re.sub(r"\s*\([^)]*\)$", "", label)
+
+
+def _indicator_block(row: pd.Series, cells: pd.DataFrame, figure: go.Figure) -> html.Article:
+    iid = row["indicator_id"]
+    table = values_table(cells, row["unit"], row["baseline_year"])
+    missing_notes = [
+        f"{c.raw or '(vacía)'} = {_without_marker(MISSING_LABELS.get(c.missing_reason, ''))}"
+        for c in cells.drop_duplicates("missing_reason").itertuples(index=False)
+        if c.missing_reason and c.series in ("expected", "achieved", "baseline")
+    ]
+    reference = (
+        f"meta de referencia {int(row['reference_year'])}: "
+        f"{fmt_value(row['reference_target'], row['unit'])}"
+        if not pd.isna(row["reference_target"])
+        else "sin meta de referencia"
+    )
+    return html.Article(
+        [
+            html.H3([html.Span(iid, className="indicator-code"), " ", row["name"]], className="h5"),
+            html.P(
+                [
+                    summary_badge(row),
+                    " ",
+                    html.Span(row["status_reason"], className="status-reason"),
+                    html.Span(
+                        f" · valor obtenido {ASSESSED_YEAR}: "
+                        f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], row['unit'])} · {reference}",
+                    ),
+                ],
+                className="indicator-status",
+            ),
+            chart_card(
+                {"type": Ids.TIMELINE.value, "index": iid},
+                figure,
+                title=f"{iid} · Línea de base, logros esperados y valores obtenidos",
+                filename=f"{FILE_PREFIX}_{iid}_serie",
+                summary=_timeline_summary(row),
+                table=table,
+            ),
+            html_table(
+                table,
+                caption=f"{iid} · valores del Anexo 6.1 ({unit_label(row['unit'])})",
+            ),
+            html.P(
+                "Celdas sin valor: " + "; ".join(missing_notes) + ".",
+                className="small text-body-secondary mt-1",
+            )
+            if missing_notes
+            else None,
+        ],
+        className="indicator-block mb-4",
+    )
+
+
+def _timeline_summary(row: pd.Series) -> str:
+    unit = row["unit"]
+    parts = [
+        f"Línea de base {fmt_value(row['baseline_value'], unit)} ({row['baseline_year']}).",
+        f"Valor obtenido {ASSESSED_YEAR}: {fmt_value(row[f'achieved_{ASSESSED_YEAR}'], unit)}.",
+    ]
+    if not pd.isna(row["reference_target"]):
+        parts.append(
+            f"Meta de referencia {int(row['reference_year'])}: "
+            f"{fmt_value(row['reference_target'], unit)}."
+        )
+    parts.append(f"Estado: {row['status_label']} ({row['status_reason']}).")
+    return " ".join(parts)
+
+
+def _aes_table(ds: Dataset, code: str, summary: pd.DataFrame, findings: pd.DataFrame) -> html.Div:
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Código", scope="col"),
+                html.Th("Acción estratégica", scope="col"),
+                html.Th("Indicadores", scope="col"),
+                html.Th("Estado", scope="col"),
+                html.Th(["Avance Tipo 1 ", html.Br(), "reportado / recalculado"], scope="col"),
+                html.Th(["Avance Tipo 2 ", html.Br(), "reportado / recalculado"], scope="col"),
+            ]
+        )
+    )
+    rows = []
+    for aes in ds.aes[ds.aes["oes_code"] == code].itertuples(index=False):
+        inds = summary[summary["aes_code"] == aes.aes_code]
+        n_findings = int((findings["code"] == aes.aes_code).sum())
+        link = dcc.Link(aes.aes_code, href=f"/aes/{aes.aes_code}", className="aes-link")
+        description: list[Any] = [aes.description]
+        if n_findings:
+            description += [
+                " ",
+                html.Span(
+                    f"⚠ {n_findings} inconsistencia{'s' if n_findings > 1 else ''}",
+                    className="flag-differs",
+                ),
+            ]
+        if inds.empty:
+            rows.append(
+                html.Tr(
+                    [
+                        html.Th(link, scope="row"),
+                        html.Td(description),
+                        html.Td("0"),
+                        html.Td(
+                            "Sin indicador (avance cualitativo)",
+                            colSpan=3,
+                            className="text-body-secondary",
+                        ),
+                    ]
+                )
+            )
+            continue
+        multi = len(inds) > 1
+
+        def per_indicator(render, inds=inds, multi=multi) -> list[Any]:
+            items = []
+            for _, r in inds.iterrows():
+                prefix = [html.Span(f"{r['indicator_id']}: ", className="small")] if multi else []
+                items.append(html.Div([*prefix, *render(r)]))
+            return items
+
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(link, scope="row"),
+                    html.Td(description),
+                    html.Td(str(len(inds))),
+                    html.Td(per_indicator(lambda r: [summary_badge(r)])),
+                    html.Td(
+                        per_indicator(
+                            lambda r: avance_pair(
+                                r["tipo1_reported"], r["tipo1_computed"], r["tipo1_reason"]
+                            )
+                        )
+                    ),
+                    html.Td(
+                        per_indicator(
+                            lambda r: avance_pair(
+                                r["tipo2_reported"], r["tipo2_computed"], r["tipo2_reason"]
+                            )
+                        )
+                    ),
+                ]
+            )
+        )
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(
+                    f"Acciones estratégicas sectoriales del {code} (avance {ASSESSED_YEAR})"
+                ),
+                header,
+                html.Tbody(rows),
+            ],
+            className="table aes-table align-middle mb-0",
+        ),
+        className="table-responsive",
+    )
+
+
+def layout(code: str | None = None, **_query: Any) -> html.Div:
+    """The OES page, or the not-found content for an unknown code."""
+    canonical = resolve(code)
+    if canonical is None:
+        return not_found(
+            f"No existe el objetivo estratégico «{code or ''}». El PESEM 2015-2021 del Sector "
+            "Relaciones Exteriores tiene cuatro: OES.01 a OES.04."
+        )
+    ds = get_dataset()
+    oes = ds.oes.set_index("oes_code").loc[canonical]
+    summary = indicator_summary(ds)
+    findings = find_all(ds)
+    blocks = [_indicator_block(row, cells, fig) for row, cells, fig in _timelines(ds, canonical)]
+    n_aes = int((ds.aes["oes_code"] == canonical).sum())
+    oes_findings = findings[findings["code"] == canonical]
+    return html.Div(
+        [
+            breadcrumbs([("Resumen", "/"), (canonical, None)]),
+            html.H1(
+                [html.Span(canonical, className="oes-code"), " ", oes["name"]],
+                className="h2 page-title",
+            ),
+            html.P(
+                f"Objetivo estratégico sectorial · {len(blocks)} indicador"
+                f"{'es' if len(blocks) != 1 else ''} · {n_aes} acciones estratégicas",
+                className="lead",
+            ),
+            html.Section(
+                [html.H2("Indicadores del objetivo", className="h3"), *blocks],
+                id=Ids.INDICATORS,
+            ),
+            findings_box(
+                oes_findings,
+                Ids.FINDINGS,
+                "No se detectaron inconsistencias en los indicadores de este objetivo.",
+                more_href=registered_path("/calidad"),
+            )
+            if not oes_findings.empty
+            else None,
+            html.Section(
+                [
+                    html.H2(f"Acciones estratégicas (AES) del {canonical}", className="h3"),
+                    html.P(
+                        "Las AES no tienen indicadores aprobados en el PESEM; el reporte usa "
+                        "indicadores del PEI cuando existen. «Reportado» es el avance impreso "
+                        "en el Anexo 6.1; «recalculado», el que resulta de sus propios datos.",
+                        className="text-body-secondary",
+                    ),
+                    _aes_table(ds, canonical, summary, findings),
+                ],
+                id=Ids.AES_TABLE,
+                className="mb-4",
+            ),
+            html.Section(
+                [
+                    html.H2("Análisis del reporte", className="h3"),
+                    markdown(
+                        ds.narrative.get(
+                            canonical, "El reporte no incluye análisis para este objetivo."
+                        )
+                    ),
+                ],
+                id=Ids.NARRATIVE,
+                className="report-narrative mb-4",
+            ),
+        ],
+        className="page-oes",
+    )

@@ -1,0 +1,262 @@
+"""components/charts.py: values, formats, titles and empty states read back from the figures."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components import charts
+from components.theme import PALETTE, apply_theme
+from pesem.loader import get_dataset
+from pesem.metrics import indicator_summary, series_table
+
+apply_theme()
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return get_dataset()
+
+
+@pytest.fixture(scope="module")
+def summary(ds) -> pd.DataFrame:
+    return indicator_summary(ds).set_index("indicator_id", drop=False)
+
+
+def _trace(fig: go.Figure, series: str):
+    found = [t for t in fig.data if (t.meta or {}).get("series") == series]
+    assert len(found) == 1, f"{series}: {[t.name for t in fig.data]}"
+    return found[0]
+
+
+def _points(trace) -> dict:
+    return {x: y for x, y in zip(trace.x, trace.y, strict=True) if y is not None}
+
+
+def _annotations(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def _is_empty_state(fig: go.Figure) -> bool:
+    return (
+        len(fig.data) == 0
+        and fig.layout.xaxis.visible is False
+        and len(fig.layout.annotations) == 1
+    )
+
+
+# --------------------------------------------------------------------------- indicator_timeline
+
+
+def test_timeline_series_values_from_the_annex(ds, summary):
+    row = summary.loc["AES.03.04-1"]
+    fig = charts.indicator_timeline(row, series_table(ds, "AES.03.04-1"))
+    base = _trace(fig, "baseline")
+    assert base.x == (2013,) and base.y == (15147.0,)
+    expected = _points(_trace(fig, "expected"))
+    assert expected == {2017: 17085, 2018: 17750, 2019: 17900, 2020: 18160, 2021: 18182}
+    achieved = _points(_trace(fig, "achieved"))
+    assert achieved == {2017: 18097, 2018: 17802, 2019: 21219, 2020: 37368}
+    # Missing cells are absent from the line (None breaks it), not zeros.
+    assert _trace(fig, "achieved").y[0] is None
+    assert _trace(fig, "expected").x[0] == 2016 and _trace(fig, "expected").y[0] is None
+
+
+def test_timeline_hover_uses_report_number_format_and_unit(ds, summary):
+    fig = charts.indicator_timeline(summary.loc["AES.03.04-1"], series_table(ds, "AES.03.04-1"))
+    hover = dict(zip(_trace(fig, "achieved").x, _trace(fig, "achieved").customdata, strict=True))
+    assert "37,368 (número)" in hover[2020]
+    assert "Valor obtenido 2020" in hover[2020]
+    pct = charts.indicator_timeline(summary.loc["OES.04-1"], series_table(ds, "OES.04-1"))
+    hover = dict(zip(_trace(pct, "achieved").x, _trace(pct, "achieved").customdata, strict=True))
+    assert "83.33% (porcentaje)" in hover[2020]
+    assert "72.2% (porcentaje)" in hover[2019]
+    ratio = charts.indicator_timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
+    hover = dict(
+        zip(_trace(ratio, "achieved").x, _trace(ratio, "achieved").customdata, strict=True)
+    )
+    assert "0.31 (ratio)" in hover[2020]
+    assert "0.40 (ratio)" in hover[2018]
+
+
+def test_timeline_titles_axis_and_spanish_legend(ds, summary):
+    row = summary.loc["OES.04-1"]
+    fig = charts.indicator_timeline(row, series_table(ds, "OES.04-1"))
+    assert "Porcentaje de países" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "Porcentaje (%)"
+    assert fig.layout.yaxis.ticksuffix == "%"
+    names = [t.name for t in fig.data if t.showlegend is not False]
+    assert names == ["Línea de base", "Logro esperado", "Valor obtenido"]
+    # Different marker symbol per series, colours from the palette.
+    symbols = {t.meta["series"]: t.marker.symbol for t in fig.data if t.showlegend is not False}
+    assert len(set(symbols.values())) == 3
+    assert _trace(fig, "achieved").marker.color == PALETTE["achieved"]
+    assert _trace(fig, "expected").line.dash == "dash"
+    assert fig.layout.xaxis.range[0] < 2014 < 2021 < fig.layout.xaxis.range[1]
+
+
+def test_timeline_says_why_targets_are_missing(ds, summary):
+    fig = charts.indicator_timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
+    notes = " ".join(_annotations(fig))
+    assert "Logro esperado 2017–2020" in notes and "ND" in notes
+    missing = _trace(fig, "missing")
+    assert missing.showlegend is False
+    assert any("2018" in text and "ND" in text for text in missing.customdata)
+    # ND years are not drawn: only 2016 and 2021 targets.
+    assert set(_points(_trace(fig, "expected"))) == {2016, 2021}
+
+
+def test_timeline_clips_old_baseline_with_annotation(ds, summary):
+    fig = charts.indicator_timeline(summary.loc["AES.01.10-1"], series_table(ds, "AES.01.10-1"))
+    base = _trace(fig, "baseline")
+    assert base.meta["clipped"] is True
+    assert fig.layout.xaxis.range[0] > 2010  # the axis is not stretched to 1988
+    assert fig.layout.xaxis.range[0] < base.x[0] < 2014
+    assert "línea de base 1988: 1" in _annotations(fig)
+    assert "1988" in "".join(fig.layout.xaxis.ticktext)
+    # 2012 is clipped too, 2013 extends the axis by one year.
+    assert _trace(charts.indicator_timeline(summary.loc["AES.03.01-1"]), "baseline").meta["clipped"]
+    extended = charts.indicator_timeline(summary.loc["AES.03.04-1"])
+    assert not _trace(extended, "baseline").meta["clipped"]
+    assert 2013 in extended.layout.xaxis.tickvals
+
+
+def test_timeline_typo_cell_is_explained(ds, summary):
+    fig = charts.indicator_timeline(summary.loc["AES.02.06-1"], series_table(ds, "AES.02.06-1"))
+    assert 2019 not in _points(_trace(fig, "achieved"))
+    assert any("celda «s»" in text for text in _annotations(fig))
+
+
+@pytest.mark.parametrize("row", [{}, pd.Series(dtype=object), None])
+def test_timeline_empty_input(row):
+    assert _is_empty_state(charts.indicator_timeline(row))
+
+
+def test_timeline_without_any_value_is_empty_state():
+    row = {"name": "X", "unit": "numero", "baseline_value": float("nan"), "baseline_year": 2014}
+    fig = charts.indicator_timeline(row)
+    assert _is_empty_state(fig)
+    assert "valores" in fig.layout.annotations[0].text
+
+
+# --------------------------------------------------------------------------- avance_bars
+
+
+def test_avance_bars_reported_vs_computed(summary):
+    fig = charts.avance_bars(summary.loc[["AES.02.01-1"]])
+    reported, computed = _trace(fig, "reported"), _trace(fig, "computed")
+    assert list(reported.y) == ["Avance Tipo 1", "Avance Tipo 2"]
+    assert list(reported.x) == [52.0, -1652.0]
+    assert computed.x[0] == pytest.approx(51.8125)
+    assert computed.x[1] == pytest.approx(-1652.2727, abs=1e-3)
+    assert list(reported.text) == ["52%", "-1,652%"]
+    assert list(computed.text) == ["51.8%", "-1,652.3%"]
+    assert reported.marker.pattern.shape == "/"  # not colour alone
+    assert fig.layout.title.text and fig.layout.xaxis.title.text.startswith("Avance 2020 (%)")
+    assert fig.layout.xaxis.range[0] < -1652 and fig.layout.xaxis.range[1] > 100
+
+
+def test_avance_bars_flag_differences(summary):
+    fig = charts.avance_bars(summary.loc[["AES.04.01-1"]])
+    texts = list(_trace(fig, "computed").text)
+    assert texts == ["37.5% ≠ reportado", "-100.0% ≠ reportado"]
+
+
+def test_avance_bars_not_computable_is_an_annotation_not_a_zero_bar(summary):
+    fig = charts.avance_bars(summary.loc[["AES.01.10-1"]])
+    reported, computed = _trace(fig, "reported"), _trace(fig, "computed")
+    assert reported.x[1] is None and computed.x[1] is None
+    notes = _annotations(fig)
+    assert any("no informa" in n for n in notes)
+    assert any("Recalculado — no calculable" in n and "línea de base" in n for n in notes)
+    # the real zero (Tipo 1 = 0%) is a value, with its label
+    assert reported.x[0] == 0 and reported.text[0] == "0%"
+
+
+def test_avance_bars_several_indicators_are_labelled(summary):
+    fig = charts.avance_bars(summary.loc[["AES.01.10-1", "AES.01.10-2"]])
+    assert list(_trace(fig, "computed").y) == [
+        "AES.01.10-1 · Avance Tipo 1",
+        "AES.01.10-1 · Avance Tipo 2",
+        "AES.01.10-2 · Avance Tipo 1",
+        "AES.01.10-2 · Avance Tipo 2",
+    ]
+
+
+@pytest.mark.parametrize("rows", [pd.DataFrame(), None])
+def test_avance_bars_empty_input(rows):
+    assert _is_empty_state(charts.avance_bars(rows))
+
+
+# --------------------------------------------------------------------------- oes_status_overview
+
+
+def test_oes_overview_degree_per_oes_indicator(summary):
+    fig = charts.oes_status_overview(summary.reset_index(drop=True))
+    bar = fig.data[0]
+    oes = summary[summary["level"] == "OES"]
+    assert len(bar.y) == len(oes) == 7
+    assert bar.y[0].startswith("OES.01-1 · Intensidad")
+    degrees = dict(zip([y.split(" ")[0] for y in bar.y], bar.x, strict=True))
+    assert degrees["OES.02-1"] == pytest.approx(6.05 / 2.87 * 100)
+    assert degrees["OES.01-1"] == pytest.approx(0.31 / 0.63 * 100)
+    texts = dict(zip([y.split(" ")[0] for y in bar.y], bar.text, strict=True))
+    assert texts["OES.01-1"] == "✖ Rezagado · 49%"
+    assert texts["OES.02-1"].startswith("✔ Cumplido")
+    assert any(s.x0 == 100 for s in fig.layout.shapes)  # the 100% line
+    assert fig.layout.xaxis.ticksuffix == "%"
+    assert "meta" in fig.layout.title.text
+
+
+def test_oes_overview_missing_degree_is_annotated():
+    rows = pd.DataFrame(
+        [
+            {
+                "indicator_id": "OES.09-1",
+                "level": "OES",
+                "name": "Sin meta",
+                "unit": "ratio",
+                "degree": math.nan,
+                "status": "sin_meta",
+                "status_label": "Sin meta",
+                "status_icon": "○",
+                "status_reason": "sin logro esperado definido",
+                "achieved_2020": 1.0,
+                "reference_target": math.nan,
+                "reference_year": 2020,
+            }
+        ]
+    )
+    fig = charts.oes_status_overview(rows)
+    assert fig.data[0].x == (None,)
+    assert any("○ Sin meta" in text for text in _annotations(fig))
+
+
+def test_oes_overview_empty_input(summary):
+    assert _is_empty_state(charts.oes_status_overview(pd.DataFrame()))
+    assert _is_empty_state(charts.oes_status_overview(summary[summary["level"] == "AES"]))
+
+
+# --------------------------------------------------------------------------- helpers, speed
+
+
+def test_years_text():
+    assert charts._years_text([2017, 2018, 2019, 2020]) == "2017–2020"
+    assert charts._years_text([2016, 2018]) == "2016, 2018"
+    assert charts._years_text([2016, 2017]) == "2016, 2017"
+
+
+def test_builders_are_fast(ds, summary):
+    row = summary.loc["AES.01.10-1"]
+    cells = series_table(ds, "AES.01.10-1")
+    charts.indicator_timeline(row, cells)  # warm-up
+    start = time.perf_counter()
+    for _ in range(20):
+        charts.indicator_timeline(row, cells)
+        charts.avance_bars(summary.loc[["AES.01.10-1"]])
+    per_pair = (time.perf_counter() - start) / 20
+    assert per_pair < 0.05, f"{per_pair * 1000:.1f} ms per timeline + avance pair"
