@@ -174,6 +174,8 @@ def filters_from_values(units: Any, oes: Any, levels: Any, statuses: Any, years:
             return []
         if isinstance(value, str):
             return [value]
+        if not isinstance(value, list | tuple):
+            return []  # a malformed request (e.g. a bool) means "no filter", not an error
         return [str(v) for v in value if v is not None]
 
     query: dict[str, list[str]] = {

@@ -510,6 +510,10 @@ def _all(ds: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=[c for c in COLUMNS if c not in ("finding_id", "kind_label")]
     )
+    # Numbered by kind (in KIND_LABELS order) so that a kind's findings read together.
+    rank = {kind: i for i, kind in enumerate(KIND_LABELS)}
+    frame = frame.sort_values("kind", key=lambda k: k.map(rank), kind="stable")
+    frame = frame.reset_index(drop=True)
     frame.insert(0, "finding_id", [f"H{i:02d}" for i in range(1, len(frame) + 1)])
     frame.insert(2, "kind_label", frame["kind"].map(KIND_LABELS))
     return frame

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -248,15 +247,3 @@ def test_years_text():
     assert charts._years_text([2017, 2018, 2019, 2020]) == "2017–2020"
     assert charts._years_text([2016, 2018]) == "2016, 2018"
     assert charts._years_text([2016, 2017]) == "2016, 2017"
-
-
-def test_builders_are_fast(ds, summary):
-    row = summary.loc["AES.01.10-1"]
-    cells = series_table(ds, "AES.01.10-1")
-    charts.indicator_timeline(row, cells)  # warm-up
-    start = time.perf_counter()
-    for _ in range(20):
-        charts.indicator_timeline(row, cells)
-        charts.avance_bars(summary.loc[["AES.01.10-1"]])
-    per_pair = (time.perf_counter() - start) / 20
-    assert per_pair < 0.05, f"{per_pair * 1000:.1f} ms per timeline + avance pair"
