@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 from dash._pages import _path_to_page  # the pages router's own matcher (private, stable since 2.5)
 
+from components import png_zip
 from components.theme import SOURCE_LINE, apply_theme
 from pesem import server as pesem_server
 from pesem.loader import get_dataset
@@ -122,6 +123,7 @@ app.layout = html.Div(
 
 server = app.server
 pesem_server.register(server, page_matcher=is_page_path, script_hashes=app.csp_hashes)
+png_zip.install(app, resolve_page=is_page_path)  # ZIP of a page's charts + the shell's button
 
 if __name__ == "__main__":
     app.run(debug=False)

@@ -4,6 +4,12 @@ The card holds the ``dcc.Graph`` (Spanish modebar, no plotly logo, no cloud butt
 1600×900 ×2), a visible "Descargar PNG" button, an optional one-sentence summary and, optionally,
 the chart's data as an accessible HTML table inside a ``<details>`` element.
 
+The PNG is the chart's *slide* (:func:`components.export.slide_figure`: title, source line inside
+the picture, projector-sized text), not the compact figure on screen: the card's ``<figure>``
+carries the patch from the one to the other (``data-slide-patch``, see
+:func:`components.export.slide_patch`) and ``assets/pesem.js`` applies it for both the modebar
+camera and the button.
+
 One clientside callback (``window.dash_clientside.pesem.downloadPng`` in ``assets/pesem.js``)
 serves the "Descargar PNG" button of every chart, through the pattern-matching id
 ``{"type": "png-btn", "index": <graph key>}``.
@@ -12,6 +18,7 @@ serves the "Descargar PNG" button of every chart, through the pattern-matching i
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import unicodedata
@@ -23,10 +30,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, ClientsideFunction, Input, clientside_callback, dcc, html
 
+from components.export import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH, slide_patch
+
+log = logging.getLogger(__name__)
+
 PNG_BUTTON_TYPE: Final = "png-btn"
-PNG_WIDTH: Final = 1600
-PNG_HEIGHT: Final = 900
-PNG_SCALE: Final = 2
+PNG_WIDTH: Final = SLIDE_WIDTH
+PNG_HEIGHT: Final = SLIDE_HEIGHT
+PNG_SCALE: Final = SLIDE_SCALE
+#: Attribute of the card's <figure> holding the JSON slide patch read by assets/pesem.js.
+SLIDE_PATCH_ATTRIBUTE: Final = "data-slide-patch"
 DATA_SUMMARY_LABEL: Final = "Ver datos del gráfico"
 
 GraphId = str | Mapping[str, Any]
@@ -74,6 +87,16 @@ def graph_config(filename: str) -> dict[str, Any]:
             "scale": PNG_SCALE,
         },
     }
+
+
+def slide_patch_json(figure: go.Figure, title: str) -> str | None:
+    """The JSON slide patch of ``figure`` (None, and the plain figure exported, if it fails)."""
+    try:
+        patch = slide_patch(figure, title=title)
+    except Exception:  # a chart must still show (and export as it is) if its slide cannot be made
+        log.exception("no slide layout for the PNG export of %r", title)
+        return None
+    return json.dumps(patch, separators=(",", ":"), ensure_ascii=False)
 
 
 def format_cell(value: Any) -> str:
@@ -131,13 +154,16 @@ def chart_card(
     filename: str,
     summary: str = "",
     table: pd.DataFrame | None = None,
+    slide_title: str | None = None,
 ) -> dbc.Card:
     """A card with the chart, the "Descargar PNG" button and the chart's text alternative.
 
     ``graph_id`` is the ``dcc.Graph`` id (a string, or a dict for pattern-matching callbacks);
     ``filename`` the PNG name without extension; ``summary`` one or two sentences saying what the
     chart shows (shown under it, and its accessible description); ``table`` the plotted data,
-    shown on demand in a ``<details>`` element.
+    shown on demand in a ``<details>`` element. The PNG carries the figure's own title, or
+    ``slide_title`` (default ``title``) when the figure has none: pass it when the picture needs
+    more than the card heading (e.g. the active filters).
     """
     key = graph_key(graph_id)
     png_name = safe_filename(filename)
@@ -150,8 +176,14 @@ def chart_card(
     figure_children: list[Any] = [graph]
     if summary:
         figure_children.append(html.Figcaption(summary, className="chart-summary"))
+    figure_attributes: dict[str, Any] = {"aria-label": title}
+    if (
+        isinstance(figure, go.Figure)
+        and (patch := slide_patch_json(figure, slide_title or title)) is not None
+    ):
+        figure_attributes[SLIDE_PATCH_ATTRIBUTE] = patch
     body: list[Any] = [
-        html.Figure(figure_children, className="chart-figure mb-2", **{"aria-label": title}),
+        html.Figure(figure_children, className="chart-figure mb-2", **figure_attributes),
         html.Div(
             html.Button(
                 "Descargar PNG",
@@ -159,7 +191,8 @@ def chart_card(
                 type="button",
                 n_clicks=0,
                 className="btn btn-outline-primary btn-sm",
-                title=f"Descargar el gráfico «{title}» como imagen PNG (1600×900)",
+                title=f"Descargar el gráfico «{title}» como imagen PNG para diapositiva "
+                f"({PNG_WIDTH}×{PNG_HEIGHT}, con título y fuente)",
                 **{"data-filename": png_name},
             ),
             className="chart-actions d-flex justify-content-end",
