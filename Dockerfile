@@ -7,7 +7,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PORT=8050 \
     BIND_ALL=1 \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    BROWSER_PATH=/usr/bin/chromium
+
+# Debian's Chromium lets kaleido render the "Descargar todos los gráficos" ZIP on the server
+# (without it the button explains that it is unavailable); DejaVu gives it the fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin pesem
 WORKDIR /app
