@@ -53,6 +53,13 @@ node-deps:
 test: $(DEV_STAMP) browser node-deps
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/pytest -q
 
+# Known vulnerabilities of the pinned runtime dependencies (pip-audit needs PyPI's JSON API or
+# api.osv.dev; --strict fails when a dependency could not be audited instead of passing
+# silently). Not part of `make test`: see README.md, "Security".
+.PHONY: audit
+audit: $(DEV_STAMP)
+	$(VENV)/bin/pip-audit --strict --progress-spinner off -r requirements.txt
+
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 

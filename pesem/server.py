@@ -17,11 +17,13 @@ Flask only (no dash import): ``app.py`` passes what only Dash knows as plain cal
 * ``GET /download/indicators.csv`` and ``.xlsx`` (tidy long export of ``pesem.export``);
 * a body limit (``MAX_CONTENT_LENGTH``, 413 beyond it);
 * JSON errors for ``/_dash-update-component``: a malformed request (broken JSON, missing fields,
-  wrong types, unknown callback, inputs that do not fit the callback) is answered 400, any other
-  exception (e.g. raised by a page's callback) 500, both without a trace; ``PreventUpdate`` keeps
-  Dash's own 204;
+  wrong types, unknown callback, outputs/inputs that do not fit the callback, a pathname that is
+  no path) is answered 400, any other exception (e.g. raised by a page's callback) 500, both
+  without a trace; ``PreventUpdate`` keeps Dash's own 204;
 * HTTP 404 (still with the Dash index, which then shows ``pages/not_found_404.py``) for a GET of a
-  path that is no registered page.
+  path that is no registered page, and a plain 404 for an unknown ``/_dash-component-suites/``
+  file (Dash raises a 500 there);
+* no error body ever carries a trace, a file path or an exception message.
 """
 
 from __future__ import annotations
@@ -43,9 +45,6 @@ YEAR_SECONDS: Final = 31_536_000
 ASSETS_MAX_AGE: Final = 3600
 UTF8_BOM: Final = b"\xef\xbb\xbf"
 
-#: Dash internals, never turned into a 404 by the unknown-page hook. (/assets, /download and
-#: /healthz have their own routes; a path under them that reaches Dash's catch-all is unknown.)
-NON_PAGE_PREFIXES: Final[tuple[str, ...]] = ("/_dash", "/_reload-hash", "/_favicon.ico")
 
 #: Download formats: fixed whitelist, never a path.
 DOWNLOAD_FORMATS: Final[dict[str, tuple[str, str]]] = {
@@ -101,6 +100,9 @@ class MalformedCallback(ValueError):
 
 #: dcc.Location properties (the pages router's inputs): always strings (or null).
 _URL_PROPERTIES: Final = frozenset({"pathname", "search", "hash", "href"})
+#: The pages router's dcc.Location: a browser always sends its pathname as a string (Dash's router
+#: raises TypeError on null).
+_ROUTER_LOCATION: Final = "_pages_location"
 
 
 def _check_dependency(item: Any, where: str) -> None:
@@ -124,6 +126,38 @@ def _check_dependency(item: Any, where: str) -> None:
     value = item.get("value")
     if prop in _URL_PROPERTIES and value is not None and not isinstance(value, str):
         raise MalformedCallback(f"{where}.value: expected a string for {prop!r}")
+    if component_id == _ROUTER_LOCATION and prop == "pathname" and not isinstance(value, str):
+        raise MalformedCallback(f"{where}.value: expected a string for the page's pathname")
+    if prop == "pathname" and isinstance(value, str) and not value.startswith("/"):
+        # a browser's location.pathname always starts with "/" (Dash raises on other paths)
+        raise MalformedCallback(f"{where}.value: expected a path starting with '/'")
+
+
+#: The output key of a callback without outputs (Dash names it by a sha256 hex digest).
+_NO_OUTPUT_KEY: Final = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_outputs_shape(output: str, outputs: Any) -> None:
+    """``outputs`` has one entry per output of the ``output`` key, never empty for a plain id.
+
+    Dash checks each output the request names against the callback, but an empty list where the
+    callback has a plain (not pattern-matching) output names none: Dash would run the callback and
+    fail on its return value (a 500, after the work is done).
+    """
+    if _NO_OUTPUT_KEY.match(output):
+        return
+    multi = output.startswith("..") and output.endswith("..")
+    parts = output[2:-2].split("...") if multi else [output]
+    if multi:
+        if not isinstance(outputs, list) or len(outputs) != len(parts):
+            raise MalformedCallback(f"outputs: expected a list of {len(parts)} outputs")
+        items = outputs
+    else:
+        items = [outputs]
+    for position, (part, item) in enumerate(zip(parts, items, strict=True)):
+        # "{": a pattern-matching id, whose ALL may match no component at all
+        if item == [] and not part.startswith("{"):
+            raise MalformedCallback(f"outputs[{position}]: expected the output {part!r}")
 
 
 def validate_callback_body(body: Any) -> None:
@@ -133,15 +167,17 @@ def validate_callback_body(body: Any) -> None:
     output = body.get("output")
     if not isinstance(output, str) or not output:
         raise MalformedCallback("output: expected a non-empty string")
+    # Dash's renderer always sends ``outputs``; without it Dash would run the callback and then
+    # fail on the return value (a 500, after the work is done).
     outputs = body.get("outputs")
-    if outputs is not None:
-        if isinstance(outputs, dict):
-            _check_dependency(outputs, "outputs")
-        elif isinstance(outputs, list):
-            for position, item in enumerate(outputs):
-                _check_dependency(item, f"outputs[{position}]")
-        else:
-            raise MalformedCallback("outputs: expected an object or a list")
+    if isinstance(outputs, dict):
+        _check_dependency(outputs, "outputs")
+    elif isinstance(outputs, list):
+        for position, item in enumerate(outputs):
+            _check_dependency(item, f"outputs[{position}]")
+    else:
+        raise MalformedCallback("outputs: expected an object or a list")
+    _check_outputs_shape(output, outputs)
     for key, required in (("inputs", True), ("state", False)):
         items = body.get(key)
         if items is None and not required:
@@ -155,21 +191,45 @@ def validate_callback_body(body: Any) -> None:
         raise MalformedCallback("changedPropIds: expected a list of strings")
 
 
-def _raised_by_callback_code(error: BaseException) -> bool:
-    """True when the traceback passes through Dash's ``_invoke_callback`` (a page's function)."""
+#: Dash functions that call a page's callback function: an exception raised below them is the
+#: page's (a server error, 500).
+_DASH_CALLBACK_CALLS: Final = frozenset({"_invoke_callback", "_async_invoke_callback"})
+#: Dash functions that only match the request body against the callback's definition (number
+#: and shape of outputs, inputs and state): an exception raised below them is the client's (400).
+_DASH_REQUEST_PARSING: Final = frozenset(
+    {"_initialize_context", "_prepare_callback", "_inputs_to_vals", "validate_and_group_input_args"}
+)
+
+
+def _dash_functions_in_traceback(error: BaseException) -> set[str]:
+    """Names of the functions of Dash's own modules that ``error`` went through."""
+    names: set[str] = set()
     trace = error.__traceback__
     while trace is not None:
         frame = trace.tb_frame
-        if frame.f_code.co_name in {"_invoke_callback", "_async_invoke_callback"} and (
-            frame.f_globals.get("__name__") == "dash._callback"
-        ):
-            return True
+        if str(frame.f_globals.get("__name__", "")).startswith("dash."):
+            names.add(frame.f_code.co_name)
         trace = trace.tb_next
-    return False
+    return names
 
 
 #: Exceptions that Dash's request parsing raises on a body that does not fit the callback.
 _CLIENT_ERROR_TYPES: Final = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def is_client_error(error: BaseException) -> bool:
+    """Whether an exception of the callback view comes from a body that does not fit the callback.
+
+    Raised while Dash reads the body (``Wrong length output_spec``, ``Inputs do not match callback
+    definition``, a missing key): 400. Raised by a page's callback function, or by Dash checking
+    what it returned: a server error (500), whatever its type.
+    """
+    functions = _dash_functions_in_traceback(error)
+    if functions & _DASH_CALLBACK_CALLS:
+        return False
+    if functions & _DASH_REQUEST_PARSING:
+        return True
+    return isinstance(error, _CLIENT_ERROR_TYPES)
 
 
 def _json_error(status: int, message: str, **extra: Any) -> Response:
@@ -194,7 +254,7 @@ def _guard_callback_view(view: Callable[..., Any]) -> Callable[..., Any]:
             # Dash reading a body that has the right shape but does not fit the callback (unknown
             # output, missing inputs): a client error. PreventUpdate, HTTP errors and anything
             # raised by a page's callback go on to their handlers.
-            if isinstance(error, _CLIENT_ERROR_TYPES) and not _raised_by_callback_code(error):
+            if is_client_error(error):
                 log.warning("rejected callback request: %s: %s", type(error).__name__, error)
                 return _json_error(400, "Solicitud de actualización inválida.")
             raise
@@ -216,6 +276,20 @@ def _dataset_indicator_count() -> int:
     from pesem.loader import get_dataset  # lazy: the server module must import without data
 
     return len(get_dataset().indicators)
+
+
+def _is_unknown_bundle(error: BaseException) -> bool:
+    """A ``/_dash-component-suites/`` path that is no registered file of a registered package.
+
+    Dash serves only the files its component packages register (a whitelist, so no path can
+    escape), but answers any other path with an unhandled ``DependencyException`` (a 500).
+    """
+    if not request.path.startswith("/_dash-component-suites/"):
+        return False
+    names = {cls.__name__ for cls in type(error).__mro__}
+    return bool(names & {"DependencyException", "InvalidResourceError"}) or isinstance(
+        error, FileNotFoundError
+    )
 
 
 def download_filename(fmt: str, report: Mapping[str, Any] | None = None) -> str:
@@ -310,6 +384,9 @@ def register(
     @server.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Any:
         # PreventUpdate / InvalidResourceError keep Dash's own, more specific handlers.
+        if _is_unknown_bundle(error):
+            log.warning("unknown component bundle: %s", request.path)
+            return NotFound()
         if not _is_callback_request():
             log.exception("unhandled error on %s %s", request.method, request.path)
             return InternalServerError()
@@ -319,10 +396,11 @@ def register(
     def is_unknown_page() -> bool:
         if page_matcher is None or request.method not in {"GET", "HEAD"}:
             return False
+        # Dash's index and catch-all routes only. Dash's internals (/_dash-*, /_reload-hash,
+        # /_favicon.ico), /assets, /download and /healthz have their own routes: a path under
+        # them that reaches the catch-all (e.g. GET /_dash-update-component) is unknown too.
         rule = request.url_rule.rule if request.url_rule is not None else ""
-        if rule not in {"/", "/<path:path>"}:  # Dash's index and catch-all routes only
-            return False
-        if request.path.startswith(NON_PAGE_PREFIXES):
+        if rule not in {"/", "/<path:path>"}:
             return False
         return not page_matcher(request.path)
 
