@@ -122,6 +122,9 @@ app.layout = html.Div(
 )
 
 server = app.server
+_dash_config = app._config
+# The page config need not tell every visitor the server's exact Python build.
+app._config = lambda: {k: v for k, v in _dash_config().items() if k != "python_version"}
 pesem_server.register(server, page_matcher=is_page_path, script_hashes=app.csp_hashes)
 png_zip.install(app, resolve_page=is_page_path)  # ZIP of a page's charts + the shell's button
 

@@ -343,6 +343,12 @@ def register(
         if endpoint.endswith(CALLBACK_ENDPOINT):
             server.view_functions[endpoint] = _guard_callback_view(view)
 
+    @server.before_request
+    def hide_dev_endpoints() -> None:
+        # Dash's hot-reload poll lists installed packages; production never hot-reloads.
+        if request.path.endswith("/_reload-hash"):
+            raise NotFound()
+
     @server.get("/healthz")
     def healthz() -> Response:
         try:

@@ -319,3 +319,13 @@ def test_download_name_and_type_are_fixed_whatever_the_request_says(live_server)
     )
     assert headers["content-type"] == "text/csv; charset=utf-8"
     assert body.startswith(b"\xef\xbb\xbfindicator_id,")
+
+
+def test_production_hides_dev_endpoints_and_python_build():
+    from app import server
+
+    client = server.test_client()
+    assert client.get("/_reload-hash").status_code == 404
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b"python_version" not in page.data
