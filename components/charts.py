@@ -225,11 +225,17 @@ def indicator_timeline(
     The x axis runs 2014–2021 (from 2013 for a 2013 baseline); an older baseline is drawn at the
     left edge with an annotation "línea de base 1988: 1" instead of stretching the axis. A missing
     cell is not drawn (the line breaks there); a note above the plot and the hover say why.
+    The figure's title is ``"{indicator_id} · {name}"`` (``title`` replaces it).
     """
     if row is None or len(row) == 0:
         return empty_figure("Sin datos del indicador")
     unit = str(_get(row, "unit", "numero"))
-    name = str(title if title is not None else _get(row, "name", "Indicador"))
+    if title is not None:
+        name = str(title)
+    else:  # "OES.04-1 · Porcentaje de países …": the code first, as everywhere on the pages
+        indicator_id = str(_get(row, "indicator_id", "") or "").strip()
+        name = str(_get(row, "name", "Indicador"))
+        name = f"{indicator_id} · {name}" if indicator_id else name
     info = _cell_info(cells)
     base_value = _number(_get(row, "baseline_value"))
     base_year_raw = _number(_get(row, "baseline_year"))

@@ -51,6 +51,16 @@ NAME_WIDTH: Final = 48
 #: Pixels above the plot area (title + legend) and below it (x ticks, axis title, source).
 TOP_MARGIN: Final = 112
 BOTTOM_MARGIN: Final = 112
+#: Subtitle (e.g. "OES.01 · Posicionar al Perú …"): font size, pixels per line, characters per line.
+SUBTITLE_FONT_SIZE: Final = 15
+SUBTITLE_LINE: Final = 21
+SUBTITLE_WIDTH: Final = 100
+#: Trend panels: on-screen height, vertical gap (x ticks + the next row's 3-line titles).
+TREND_PANEL: Final = 210
+TREND_GAP: Final = 118
+#: Characters per line of a trend panel's title (the indicator's name, two lines at most),
+#: by number of columns: the title must stay within its panel on screen and on the slide.
+TREND_TITLE_WIDTH: Final = {1: 60, 2: 50, 3: 40, 4: 30, 5: 24}
 
 
 def _check_mode(mode: str) -> str:
@@ -111,31 +121,53 @@ def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(lines)
 
 
-def _finish(figure: go.Figure, title: str, height: int, top: int = TOP_MARGIN) -> go.Figure:
-    """Title and legend at the top left of the figure, the report's source line at the bottom.
+def _subtitle_lines(subtitle: str) -> list[str]:
+    """A subtitle (e.g. the OES and its name) in at most two lines of :data:`SUBTITLE_WIDTH`."""
+    lines = _wrap(" ".join(str(subtitle).split()), SUBTITLE_WIDTH).split("<br>")
+    if len(lines) > 2:
+        lines = [lines[0], _short(" ".join(lines[1:]), SUBTITLE_WIDTH)]
+    return [line for line in lines if line]
+
+
+def _finish(
+    figure: go.Figure, title: str, height: int, top: int = TOP_MARGIN, subtitle: str = ""
+) -> go.Figure:
+    """Title (and subtitle) and legend at the top left of the figure, the report's source line at
+    the bottom.
 
     Placed in container coordinates (pixels from the figure's edge, not the plot area's), so
-    long y labels never push them around and nothing overlaps subplot titles.
+    long y labels never push them around and nothing overlaps subplot titles. A subtitle adds
+    :data:`SUBTITLE_LINE` pixels per line above the legend (and to the figure's height).
     """
+    lines = _subtitle_lines(subtitle) if subtitle else []
+    extra = SUBTITLE_LINE * len(lines) + (6 if lines else 0)
+    height += extra
+    title_spec: dict = {
+        "text": title,
+        "x": 0,
+        "xref": "container",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"t": 14, "l": 16},
+    }
+    if lines:
+        title_spec["subtitle"] = {
+            "text": "<br>".join(lines),
+            "font": {"size": SUBTITLE_FONT_SIZE, "color": MUTED_COLOR},
+        }
     figure.update_layout(
-        title={
-            "text": title,
-            "x": 0,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14, "l": 16},
-        },
+        title=title_spec,
         height=height,
-        margin={"l": 16, "r": 32, "t": top, "b": BOTTOM_MARGIN},
+        margin={"l": 16, "r": 32, "t": top + extra, "b": BOTTOM_MARGIN},
         legend={
             "orientation": "h",
-            "x": 0,
+            # 0.01, not 0: a legend flush with the container's edge has its symbols cut
+            "x": 0.01,
             "xref": "container",
             "xanchor": "left",
-            "y": 1 - 56 / height,
+            "y": 1 - (56 + extra) / height,
             "yref": "container",
             "yanchor": "top",
             "entrywidthmode": "pixels",
@@ -160,12 +192,12 @@ def _finish(figure: go.Figure, title: str, height: int, top: int = TOP_MARGIN) -
 # --------------------------------------------------------------------------- dumbbell
 
 
-def dumbbell(comparison: pd.DataFrame, mode: str = "pct") -> go.Figure:
+def dumbbell(comparison: pd.DataFrame, mode: str = "pct", subtitle: str = "") -> go.Figure:
     """2019 → 2020 per indicator, each on its own scale (2019 = 100), coloured by OES.
 
     One row per indicator (annex order, top to bottom). ○ is 2019, ◆ is 2020. The label next to
     each row is the % change (``mode="pct"``) or the two values in their unit (``mode="abs"``).
-    Rows that cannot be compared say why, at the 100 line.
+    Rows that cannot be compared say why, at the 100 line. ``subtitle``: e.g. the OES shown.
     """
     _check_mode(mode)
     if comparison is None or comparison.empty:
@@ -294,6 +326,7 @@ def dumbbell(comparison: pd.DataFrame, mode: str = "pct") -> go.Figure:
         figure,
         f"2019 → 2020 por indicador ({label})",
         height=TOP_MARGIN + BOTTOM_MARGIN + 20 + ROW_HEIGHT * len(rows),
+        subtitle=subtitle,
     )
 
 
@@ -315,19 +348,19 @@ def _not_indexable(row: pd.Series) -> str:
 # --------------------------------------------------------------------------- diverging bars
 
 
-def diverging_change(comparison: pd.DataFrame, mode: str = "pct") -> go.Figure:
+def diverging_change(comparison: pd.DataFrame, mode: str = "pct", subtitle: str = "") -> go.Figure:
     """Sorted diverging bars of the 2019 → 2020 change: % (``"pct"``) or absolute (``"abs"``).
 
     ``"abs"`` draws one panel per unit of measure (counts, percentage points, ratios, rates), each
     with its own axis and every bar labelled with its unit: absolute changes in different units are
-    never put on the same axis.
+    never put on the same axis. ``subtitle``: e.g. the OES shown.
     """
     _check_mode(mode)
     if comparison is None or comparison.empty:
         return empty_figure(EMPTY_MESSAGE)
     if mode == "pct":
-        return _diverging_pct(comparison)
-    return _diverging_abs(comparison)
+        return _diverging_pct(comparison, subtitle)
+    return _diverging_abs(comparison, subtitle)
 
 
 def _bar_traces(rows: pd.DataFrame, value: str, text, xaxis_ref: tuple[int, int] | None):
@@ -378,7 +411,7 @@ def _pct_reason(row: pd.Series) -> str:
     return f"{fmt_change(row['change_abs'], row['unit'])} — % no calculable (valor 2019 = 0)"
 
 
-def _diverging_pct(comparison: pd.DataFrame) -> go.Figure:
+def _diverging_pct(comparison: pd.DataFrame, subtitle: str = "") -> go.Figure:
     with_pct = comparison[comparison["change_pct"].notna()].sort_values(
         ["change_pct", "indicator_id"], kind="stable"
     )
@@ -415,10 +448,11 @@ def _diverging_pct(comparison: pd.DataFrame) -> go.Figure:
         figure,
         "Variación 2019 → 2020 por indicador (%)",
         height=TOP_MARGIN + BOTTOM_MARGIN + 20 + ROW_HEIGHT * len(order),
+        subtitle=subtitle,
     )
 
 
-def _diverging_abs(comparison: pd.DataFrame) -> go.Figure:
+def _diverging_abs(comparison: pd.DataFrame, subtitle: str = "") -> go.Figure:
     units = [u for u in dict.fromkeys(comparison["unit"]) if u]
     counts = [int((comparison["unit"] == u).sum()) for u in units]
     total = sum(counts)
@@ -457,7 +491,8 @@ def _diverging_abs(comparison: pd.DataFrame) -> go.Figure:
         hi = max(0.0, float(with_abs["change_abs"].max()) if len(with_abs) else 0.0)
         span = (hi - lo) or 1.0
         figure.update_xaxes(
-            range=[lo - span * 0.25, hi + span * 0.25 + (span * 0.5 if len(without) else 0)],
+            # room for the bar labels outside the bars ("-37.3 p.p."), clear of the y labels
+            range=[lo - span * 0.35, hi + span * 0.35 + (span * 0.5 if len(without) else 0)],
             zeroline=True,
             zerolinewidth=2,
             zerolinecolor=TEXT_COLOR,
@@ -481,6 +516,7 @@ def _diverging_abs(comparison: pd.DataFrame) -> go.Figure:
         figure,
         "Variación absoluta 2019 → 2020, en la unidad de cada indicador",
         height=height,
+        subtitle=subtitle,
     )
 
 
@@ -496,30 +532,47 @@ def _first_with(comparison: pd.DataFrame, units: list[str], direction: str) -> i
 # --------------------------------------------------------------------------- trend lines
 
 
-def trend_lines(ds_rows: pd.DataFrame, columns: int = 4) -> go.Figure:
+def trend_columns(count: int) -> int:
+    """Columns of the trend small multiples: 4, or 5 when that keeps 9–10 panels in two rows."""
+    return max(1, min(count, 4 if count <= 8 else 5))
+
+
+def _panel_title(name: str, columns: int) -> str:
+    """An indicator's name in at most two lines that fit a panel of ``columns`` (``…`` if cut)."""
+    width = TREND_TITLE_WIDTH.get(columns, TREND_TITLE_WIDTH[5])
+    lines = _wrap(" ".join(str(name).split()), width).split("<br>")
+    if len(lines) > 2:
+        lines = [lines[0], _short(" ".join(lines[1:]), width)]
+    return "<br>".join(line if len(line) <= width else _short(line, width) for line in lines)
+
+
+def trend_lines(ds_rows: pd.DataFrame, columns: int | None = None, subtitle: str = "") -> go.Figure:
     """Small multiples, one per indicator: achieved values 2016–2020, the 2020 target marked.
 
     ``ds_rows`` is :func:`pesem.covid.trend_rows`. Where the plan has no 2020 target (ND) but a
     final 2021 target, that one is marked instead, at 2021, as a hollow marker and said so.
-    Each panel has its own y axis (indicators have different units).
+    Each panel has its own y axis (indicators have different units). ``columns`` defaults to
+    :func:`trend_columns`; each panel's title is the indicator's code and its name in two lines
+    at most, sized to the panel (the full name is in the title's hover text).
     """
     if ds_rows is None or ds_rows.empty:
         return empty_figure(EMPTY_MESSAGE)
     ids = list(dict.fromkeys(ds_rows["indicator_id"]))
-    cols = max(1, min(columns, len(ids)))
+    cols = max(1, min(columns or trend_columns(len(ids)), len(ids)))
     nrows = math.ceil(len(ids) / cols)
-    titles = []
+    titles, names = [], []
     for iid in ids:
         first = ds_rows[ds_rows["indicator_id"] == iid].iloc[0]
-        titles.append(f"<b>{iid}</b><br>{_short(first['name'], 40)}")
-    panel, gap = 210, 110  # pixels: panel height; gap for x ticks + two-line panel titles
+        titles.append(f"<b>{iid}</b><br>{_panel_title(first['name'], cols)}")
+        names.append(f"<b>{iid}</b><br>{_wrap(first['name'])}")
+    panel, gap = TREND_PANEL, TREND_GAP
     plot_height = panel * nrows + gap * (nrows - 1)
     figure = make_subplots(
         rows=nrows,
         cols=cols,
         subplot_titles=titles,
         vertical_spacing=gap / plot_height if nrows > 1 else 0.0,
-        horizontal_spacing=0.07,
+        horizontal_spacing=0.07 if cols <= 4 else 0.05,
     )
     shown_legend: set[str] = set()
     for n, iid in enumerate(ids):
@@ -613,11 +666,12 @@ def trend_lines(ds_rows: pd.DataFrame, columns: int = 4) -> go.Figure:
             row=r,
             col=c,
         )
-    for annotation in figure.layout.annotations:
-        annotation.update(font={"size": 13, "color": TEXT_COLOR})
+    for annotation, name in zip(figure.layout.annotations, names, strict=True):
+        annotation.update(font={"size": 13, "color": TEXT_COLOR}, hovertext=name)
     return _finish(
         figure,
         "Evolución 2016–2020 del valor obtenido y meta",
-        height=TOP_MARGIN + 48 + BOTTOM_MARGIN + plot_height,
-        top=TOP_MARGIN + 48,
+        height=TOP_MARGIN + 56 + BOTTOM_MARGIN + plot_height,
+        top=TOP_MARGIN + 56,
+        subtitle=subtitle,
     )

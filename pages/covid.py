@@ -1,22 +1,35 @@
 """Impacto COVID-19: every indicator 2019 vs. 2020, with the report's own explanations.
 
 Numbers: :mod:`pesem.covid` (built on :func:`pesem.metrics.indicator_summary`); figures:
-:mod:`components.covid_charts`. One thin callback redraws the charts and the table when the
-presentation ("% de variación" / "Valores absolutos") or the scope (OES only / all) changes.
-The KPIs, the executive summary's paragraph and the AES passages do not depend on the controls.
+:mod:`components.covid_charts`. The KPIs, the executive summary's paragraph and the AES passages
+do not depend on the controls.
+
+The two toggles live in the URL query string (``/covid?vista=abs&alcance=todos``, parsed by
+:func:`pesem.covid.parse_view`), so a shared link restores the view and the shell's "Descargar
+todos los gráficos" ZIP (which re-reads the address bar) exports it: :func:`export_figures`
+takes the same keys. As on /explorar (see its module docstring for how Dash 4's
+``dcc.Location(refresh=False)`` behaves):
+
+* ``layout(**query)`` draws the view the URL asks for (invalid values: the defaults, silently);
+* :func:`sync_view` ties the ``dcc.Location`` to the toggles in both directions: a clicked toggle
+  pushes the canonical query (one browser history entry per change); a changed URL (back/forward)
+  sets the toggles, and never writes the URL back (no extra entry, no back-button trap);
+* :func:`update` redraws the charts and the table when a toggle's value changes (clicked, or set
+  by :func:`sync_view`).
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components.covid_charts import diverging_change, dumbbell, trend_lines
 from components.format import fmt_change, fmt_pct, fmt_value, unit_label
@@ -28,10 +41,11 @@ from pesem.metrics import ASSESSED_YEAR, PREVIOUS_YEAR
 
 TITLE: Final = "Impacto COVID-19 — PESEM RREE 2020"
 FILE_PREFIX: Final = "pesem-rree-2020"
+PATH: Final = "/covid"
 
 dash.register_page(
     __name__,
-    path="/covid",
+    path=PATH,
     order=2,
     nav=True,
     nav_label="Impacto COVID-19",
@@ -47,6 +61,7 @@ dash.register_page(
 class Ids(StrEnum):
     """Component ids of this page (prefix ``covid-``)."""
 
+    LOCATION = "covid-url"
     KPIS = "covid-kpis"
     SUMMARY = "covid-resumen-ejecutivo"
     MODE = "covid-mode"
@@ -66,10 +81,10 @@ MODE_OPTIONS: Final = [
 ]
 SCOPE_OPTIONS: Final = [
     {"label": "Solo indicadores de OES", "value": "oes"},
-    {"label": "Todos los indicadores", "value": "all"},
+    {"label": "Todos los indicadores", "value": "todos"},
 ]
-DEFAULT_MODE: Final = "pct"
-DEFAULT_SCOPE: Final = "oes"
+DEFAULT_MODE: Final = covid.DEFAULT_MODE
+DEFAULT_SCOPE: Final = covid.DEFAULT_SCOPE
 TAG_CLASSES: Final = {
     "postponed_cancelled": "covid-tag covid-tag-postponed",
     "online": "covid-tag covid-tag-online",
@@ -82,11 +97,11 @@ TAG_ICONS: Final = {"postponed_cancelled": "✕", "online": "⇄", "other": "•
 
 
 def _mode(value: Any) -> str:
-    return value if value in ("pct", "abs") else DEFAULT_MODE
+    return value if value in covid.MODES else DEFAULT_MODE
 
 
 def _scope(value: Any) -> str:
-    return value if value in ("oes", "all") else DEFAULT_SCOPE
+    return value if value in covid.SCOPES else DEFAULT_SCOPE
 
 
 def code_href(code: str) -> str | None:
@@ -98,18 +113,15 @@ def code_href(code: str) -> str | None:
     return None
 
 
-def file_stem(chart: str, mode: str, scope: str) -> str:
-    """``pesem-rree-2020_covid_variacion`` (+ ``-absoluta`` / ``-todos`` for the other views)."""
-    suffix = ("-absoluta" if mode == "abs" and chart != "tendencias" else "") + (
-        "-todos" if scope == "all" else ""
-    )
+def file_stem(chart: str, mode: str, scope: str, oes: str = "") -> str:
+    """``pesem-rree-2020_covid_variacion`` (+ ``-absoluta`` in absolute values; + ``-OES.01`` for
+    one OES's chart of the "todos" view, ``-todos`` for a chart of every indicator)."""
+    suffix = "-absoluta" if mode == "abs" and chart != "tendencias" else ""
+    if oes:
+        suffix += f"-{oes}"
+    elif scope == "todos":
+        suffix += "-todos"
     return f"{FILE_PREFIX}_covid_{chart}{suffix}"
-
-
-def _scope_frames(ds: Dataset, scope: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    comp = covid.filter_scope(covid.comparison(ds), scope)
-    rows = covid.trend_rows(ds, list(comp["indicator_id"]))
-    return comp, rows
 
 
 def _value_cell(row: pd.Series, year: int) -> str:
@@ -123,21 +135,85 @@ def _change_text(row: pd.Series) -> str:
     return f"{row['change_icon']} {row['change_label']}"
 
 
-def figures(mode: str, scope: str, ds: Dataset | None = None) -> list[tuple[str, str, go.Figure]]:
-    """(chart key, file stem, figure) for the three charts, in page order."""
+CHART_KEYS: Final = ("variacion", "2019-2020", "tendencias")
+GRAPH_IDS: Final = {
+    "variacion": Ids.DIVERGING,
+    "2019-2020": Ids.DUMBBELL,
+    "tendencias": Ids.TRENDS,
+}
+
+
+class Chart(NamedTuple):
+    """One chart of the page: what it is, its PNG name, its figure and the rows it plots."""
+
+    key: str  # "variacion" | "2019-2020" | "tendencias"
+    oes: str  # "" for a chart of the whole scope; "OES.01" for one OES of the "todos" view
+    stem: str
+    figure: go.Figure
+    comp: pd.DataFrame  # the comparison rows (pesem.covid.comparison) it shows
+
+    @property
+    def graph_id(self) -> str:
+        base = GRAPH_IDS[self.key].value
+        return f"{base}-{self.oes.replace('.', '-')}" if self.oes else base
+
+
+def _oes_subtitle(ds: Dataset, code: str) -> str:
+    names = ds.oes.set_index("oes_code")["name"]
+    name = str(names.get(code, "")).strip().rstrip(".")
+    return f"{code} · {name}" if name else code
+
+
+def _build(key: str, comp: pd.DataFrame, mode: str, ds: Dataset, subtitle: str) -> go.Figure:
+    if key == "variacion":
+        return diverging_change(comp, mode, subtitle=subtitle)
+    if key == "2019-2020":
+        return dumbbell(comp, mode, subtitle=subtitle)
+    return trend_lines(covid.trend_rows(ds, list(comp["indicator_id"])), subtitle=subtitle)
+
+
+def figures(mode: str, scope: str, ds: Dataset | None = None) -> list[Chart]:
+    """The page's charts, in page order.
+
+    "Solo OES" (7 indicators): one chart of each kind. "Todos" (24 indicators): one chart of
+    each kind *per OES* (the OES's own indicators, then its AES), grouped by kind.
+
+    Why per OES, on screen too: drawn as one chart, the 24 indicators need 1,060 px (bars,
+    dumbbell), 1,424 px (absolute change, one panel per unit) or 2,082 px (24 trend panels),
+    and a 1600×900 slide can only hold them by shrinking the text to 7–15 px, unreadable from
+    the back of a meeting room. Per OES, a chart has at most 10 indicators and fits the slide
+    with text of 18 px or more. It is also how the report itself is organised (each OES
+    analysed with its AES), so a presenter gets one slide per objective. The charts on screen
+    are the ones exported ("Descargar PNG" exports what the card shows, and the ZIP holds the
+    same files), so nothing is split behind the user's back; the ranking across all 24
+    indicators stays in the table under the charts and in the headline figures.
+    """
     ds = ds or get_dataset()
-    comp, rows = _scope_frames(ds, scope)
+    comp = covid.filter_scope(covid.comparison(ds), scope)
+    if scope != "todos":
+        return [
+            Chart(key, "", file_stem(key, mode, scope), _build(key, comp, mode, ds, ""), comp)
+            for key in CHART_KEYS
+        ]
+    groups = covid.by_oes(comp)
     return [
-        ("variacion", file_stem("variacion", mode, scope), diverging_change(comp, mode)),
-        ("2019-2020", file_stem("2019-2020", mode, scope), dumbbell(comp, mode)),
-        ("tendencias", file_stem("tendencias", mode, scope), trend_lines(rows)),
+        Chart(
+            key,
+            code,
+            file_stem(key, mode, scope, code),
+            _build(key, rows, mode, ds, _oes_subtitle(ds, code)),
+            rows,
+        )
+        for key in CHART_KEYS
+        for code, rows in groups
     ]
 
 
 def export_figures(**params: Any) -> list[tuple[str, go.Figure]]:
-    """The page's charts as (file stem, figure), in page order (``mode``, ``scope`` optional)."""
-    mode, scope = _mode(params.get("mode")), _scope(params.get("scope"))
-    return [(stem, figure) for _, stem, figure in figures(mode, scope)]
+    """The page's charts as (file stem, figure), in page order, for the view of the URL query
+    (``vista``, ``alcance``: the keys of the address bar; invalid or missing values: defaults)."""
+    mode, scope = covid.parse_view(params)
+    return [(chart.stem, chart.figure) for chart in figures(mode, scope)]
 
 
 # --------------------------------------------------------------------------- KPIs
@@ -275,14 +351,14 @@ def _toggle(component_id: str, label: str, options: list[dict], value: str) -> h
     )
 
 
-def controls() -> html.Section:
+def controls(mode: str = DEFAULT_MODE, scope: str = DEFAULT_SCOPE) -> html.Section:
     return html.Section(
         [
             html.H2("Gráficos y tabla", className="h4"),
             html.Div(
                 [
-                    _toggle(Ids.MODE, "Mostrar:", MODE_OPTIONS, DEFAULT_MODE),
-                    _toggle(Ids.SCOPE, "Indicadores:", SCOPE_OPTIONS, DEFAULT_SCOPE),
+                    _toggle(Ids.MODE, "Mostrar:", MODE_OPTIONS, mode),
+                    _toggle(Ids.SCOPE, "Indicadores:", SCOPE_OPTIONS, scope),
                 ],
                 className="covid-controls",
             ),
@@ -323,63 +399,111 @@ def _chart_table(comp: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def chart_cards(mode: str, scope: str, ds: Dataset | None = None) -> list[dbc.Card]:
-    """The three chart cards for a presentation mode and a scope."""
-    ds = ds or get_dataset()
-    comp, _ = _scope_frames(ds, scope)
-    table = _chart_table(comp)
-    built = {key: (stem, fig) for key, stem, fig in figures(mode, scope, ds)}
-    who = "los 7 indicadores de OES" if scope == "oes" else f"los {len(comp)} indicadores"
-    diverging_summary = (
-        f"Variación porcentual {PREVIOUS_YEAR}→{ASSESSED_YEAR} de {who}, de la mayor caída "
-        "(arriba) a la mayor alza. Las filas sin barra no se pueden calcular y dicen por qué."
-        if mode == "pct"
-        else f"Variación absoluta {PREVIOUS_YEAR}→{ASSESSED_YEAR} de {who}, en un panel por "
-        "unidad de medida: cada eje tiene una sola unidad y cada barra lleva su valor con unidad "
-        "(p.p. = puntos porcentuales)."
-    )
-    return [
-        chart_card(
-            Ids.DIVERGING.value,
-            built["variacion"][1],
-            title=(
-                "Variación por indicador (%)"
+def _card_title(chart: Chart, mode: str) -> str:
+    if chart.key == "variacion":
+        title = (
+            "Variación por indicador (%)"
+            if mode == "pct"
+            else "Variación por indicador (valores absolutos, por unidad)"
+        )
+    elif chart.key == "2019-2020":
+        title = f"{PREVIOUS_YEAR} → {ASSESSED_YEAR} por indicador"
+    else:
+        title = "Evolución 2016–2020 y meta"
+    return f"{title} · {chart.oes}" if chart.oes else title
+
+
+def _card_summary(chart: Chart, mode: str, scope: str) -> str:
+    n = len(chart.comp)
+    if chart.oes:
+        who = f"los {n} indicadores del {chart.oes} (el del OES y los de sus AES)"
+    else:
+        who = f"los {n} indicadores de OES" if scope == "oes" else f"los {n} indicadores"
+    if chart.key == "variacion":
+        if mode == "pct":
+            return (
+                f"Variación porcentual {PREVIOUS_YEAR}→{ASSESSED_YEAR} de {who}, de la mayor "
+                "caída (arriba) a la mayor alza. Las filas sin barra no se pueden calcular y "
+                "dicen por qué."
+            )
+        return (
+            f"Variación absoluta {PREVIOUS_YEAR}→{ASSESSED_YEAR} de {who}, en un panel por "
+            "unidad de medida: cada eje tiene una sola unidad y cada barra lleva su valor con "
+            "unidad (p.p. = puntos porcentuales)."
+        )
+    if chart.key == "2019-2020":
+        return (
+            f"○ = {PREVIOUS_YEAR}, ◆ = {ASSESSED_YEAR}; color según el OES. Cada indicador "
+            f"está en su propia escala ({PREVIOUS_YEAR} = 100): un rombo a la izquierda de "
+            "la línea punteada es una caída. Al lado: "
+            + (
+                "la variación porcentual."
                 if mode == "pct"
-                else "Variación por indicador (valores absolutos, por unidad)"
-            ),
-            filename=built["variacion"][0],
-            summary=diverging_summary,
-            table=table,
-        ),
-        chart_card(
-            Ids.DUMBBELL.value,
-            built["2019-2020"][1],
-            title=f"{PREVIOUS_YEAR} → {ASSESSED_YEAR} por indicador",
-            filename=built["2019-2020"][0],
-            summary=(
-                f"○ = {PREVIOUS_YEAR}, ◆ = {ASSESSED_YEAR}; color según el OES. Cada indicador "
-                f"está en su propia escala ({PREVIOUS_YEAR} = 100): un rombo a la izquierda de "
-                "la línea punteada es una caída. Al lado: "
-                + (
-                    "la variación porcentual."
-                    if mode == "pct"
-                    else f"los valores {PREVIOUS_YEAR} y {ASSESSED_YEAR} en su unidad."
-                )
-            ),
-            table=table,
-        ),
-        chart_card(
-            Ids.TRENDS.value,
-            built["tendencias"][1],
-            title="Evolución 2016–2020 y meta",
-            filename=built["tendencias"][0],
-            summary=(
-                "Valor obtenido de cada año (el de 2020, más grande) y el logro esperado 2020 "
-                "(✕) cuando el plan lo define; si no lo define (ND), se marca la meta 2021 del "
-                "plan (◇). Cada panel tiene su propio eje vertical."
-            ),
-        ),
-    ]
+                else f"los valores {PREVIOUS_YEAR} y {ASSESSED_YEAR} en su unidad."
+            )
+        )
+    return (
+        f"Valor obtenido de cada año de {who} (el de 2020, más grande) y el logro esperado "
+        "2020 (✕) cuando el plan lo define; si no lo define (ND), se marca la meta 2021 del "
+        "plan (◇). Cada panel tiene su propio eje vertical."
+    )
+
+
+def _trend_table(comp: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """The trend chart's data: each year's value as printed, and the target it marks."""
+    rows = covid.trend_rows(ds, list(comp["indicator_id"]))
+    records = []
+    for iid, part in rows.groupby("indicator_id", sort=False):
+        first = part.iloc[0]
+        record = {"Indicador": f"{iid} {first['name']}"}
+        for row in part.sort_values("year").itertuples(index=False):
+            record[str(row.year)] = (
+                fmt_value(row.achieved, row.unit)
+                if not pd.isna(row.achieved)
+                else f"«{row.raw or '(vacío)'}»"
+            )
+        if not pd.isna(first["expected_2020"]):
+            target = f"{fmt_value(first['expected_2020'], first['unit'])} (logro esperado 2020)"
+        elif not pd.isna(first["expected_2021"]):
+            target = f"{fmt_value(first['expected_2021'], first['unit'])} (meta 2021 del plan)"
+        else:
+            target = "—"
+        record["Meta marcada"] = target
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def chart_cards(mode: str, scope: str, ds: Dataset | None = None) -> list[Any]:
+    """The chart cards of a view: three, or three per OES in the "todos" view (see
+    :func:`figures`), then preceded by a sentence that says so."""
+    ds = ds or get_dataset()
+    charts = figures(mode, scope, ds)
+    cards: list[Any] = []
+    if scope == "todos":
+        n_oes = len({chart.oes for chart in charts})
+        cards.append(
+            html.P(
+                f"Con todos los indicadores, cada gráfico muestra un OES con sus AES ({n_oes} "
+                "gráficos por tipo), para que se lea completo en pantalla y en una diapositiva.",
+                className="covid-per-oes text-body-secondary",
+            )
+        )
+    for chart in charts:
+        cards.append(
+            chart_card(
+                chart.graph_id,
+                chart.figure,
+                title=_card_title(chart, mode),
+                filename=chart.stem,
+                summary=_card_summary(chart, mode, scope),
+                table=(
+                    _trend_table(chart.comp, ds)
+                    if chart.key == "tendencias"
+                    else _chart_table(chart.comp)
+                ),
+            )
+        )
+    return cards
 
 
 def comparison_table(comp: pd.DataFrame) -> html.Div:
@@ -632,12 +756,15 @@ def passages_section(ds: Dataset) -> html.Section:
 # --------------------------------------------------------------------------- layout + callback
 
 
-def layout(**_query: Any) -> html.Div:
-    """The COVID-19 page (query parameters are ignored)."""
+def layout(**query: Any) -> html.Div:
+    """The COVID-19 page in the view of the URL query (``vista``, ``alcance``; see the module
+    docstring); invalid values show the default view."""
+    mode, scope = covid.parse_view(query)
     ds = get_dataset()
-    comp = covid.filter_scope(covid.comparison(ds), DEFAULT_SCOPE)
+    comp = covid.filter_scope(covid.comparison(ds), scope)
     return html.Div(
         [
+            dcc.Location(id=Ids.LOCATION.value, refresh=False),
             breadcrumbs([("Resumen", "/"), ("Impacto COVID-19", None)]),
             html.H1(
                 f"Impacto de la COVID-19: {PREVIOUS_YEAR} frente a {ASSESSED_YEAR}", className="h2"
@@ -650,8 +777,8 @@ def layout(**_query: Any) -> html.Div:
             ),
             kpis(ds),
             executive_summary(ds),
-            controls(),
-            html.Div(chart_cards(DEFAULT_MODE, DEFAULT_SCOPE, ds), id=Ids.CHARTS),
+            controls(mode, scope),
+            html.Div(chart_cards(mode, scope, ds), id=Ids.CHARTS),
             html.Section(
                 [
                     html.H2(f"Tabla: {PREVIOUS_YEAR} frente a {ASSESSED_YEAR}", className="h4"),
@@ -666,14 +793,42 @@ def layout(**_query: Any) -> html.Div:
 
 
 @callback(
+    Output(Ids.LOCATION, "search"),
+    Output(Ids.MODE, "value"),
+    Output(Ids.SCOPE, "value"),
+    Input(Ids.LOCATION, "search"),
+    Input(Ids.MODE, "value"),
+    Input(Ids.SCOPE, "value"),
+    State(Ids.LOCATION, "pathname"),
+    prevent_initial_call=True,
+)
+def sync_view(search: Any, mode: Any, scope: Any, pathname: Any) -> tuple[Any, Any, Any]:
+    """URL ⇄ toggles. The URL wins when it changed (back/forward): the toggles are set to the
+    view it asks for and the URL is left as it is; otherwise a toggle was clicked and its
+    canonical query (``?vista=abs&alcance=todos``, ``""`` for the default view) is pushed."""
+    if pathname is not None and dash.strip_relative_path(pathname) != PATH.strip("/"):
+        raise PreventUpdate  # the location moved to another page: not ours to handle
+    if f"{Ids.LOCATION.value}.search" in set(ctx.triggered_prop_ids):
+        wanted_mode, wanted_scope = covid.parse_view(search if isinstance(search, str) else "")
+        return (
+            no_update,  # never rewrite the URL the user navigated to
+            no_update if mode == wanted_mode else wanted_mode,
+            no_update if scope == wanted_scope else wanted_scope,
+        )
+    query = covid.view_query(_mode(mode), _scope(scope))
+    current = search if isinstance(search, str) else ""
+    return (no_update if current == query else query, no_update, no_update)
+
+
+@callback(
     Output(Ids.CHARTS, "children"),
     Output(Ids.TABLE_WRAP, "children"),
     Input(Ids.MODE, "value"),
     Input(Ids.SCOPE, "value"),
     prevent_initial_call=True,
 )
-def update(mode: str | None, scope: str | None) -> tuple[list[dbc.Card], html.Div]:
-    """Presentation or scope changed: redraw the three charts and the table."""
+def update(mode: str | None, scope: str | None) -> tuple[list[Any], html.Div]:
+    """Presentation or scope changed (clicked, or set from the URL): redraw charts and table."""
     mode, scope = _mode(mode), _scope(scope)
     ds = get_dataset()
     comp = covid.filter_scope(covid.comparison(ds), scope)

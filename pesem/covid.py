@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
@@ -131,10 +133,73 @@ def comparison(ds: Dataset) -> pd.DataFrame:
 
 
 def filter_scope(comp: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """``scope`` ``"oes"`` keeps the OES indicators; anything else (``"all"``) keeps every row."""
+    """``scope`` ``"oes"`` keeps the OES indicators; anything else (``"todos"``) keeps every row."""
     if scope == "oes":
         return comp[comp["level"] == "OES"].reset_index(drop=True)
     return comp.reset_index(drop=True)
+
+
+def by_oes(comp: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """``comp`` split per OES, in annex order: ``[(oes_code, rows of that OES), ...]``."""
+    codes = list(dict.fromkeys(comp["oes_code"]))
+    return [(code, comp[comp["oes_code"] == code].reset_index(drop=True)) for code in codes]
+
+
+# --------------------------------------------------------------------------- /covid URL query
+
+#: Query keys of the /covid page: ``?vista=abs&alcance=todos``.
+KEY_MODE = "vista"
+KEY_SCOPE = "alcance"
+#: Accepted values, the default first: ``vista`` (% change or absolute values) and ``alcance``
+#: (the OES indicators only, or every indicator).
+MODES = ("pct", "abs")
+SCOPES = ("oes", "todos")
+DEFAULT_MODE = MODES[0]
+DEFAULT_SCOPE = SCOPES[0]
+
+
+def _query_values(query: str | Mapping[str, Any] | None, key: str) -> list[Any]:
+    if query is None:
+        return []
+    if isinstance(query, str):
+        return [v for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k == key]
+    value = query.get(key)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _choice(values: Iterable[Any], allowed: tuple[str, ...]) -> str:
+    """The first value that is one of ``allowed`` (case and spaces ignored), else the default."""
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        folded = value.strip().casefold()
+        if folded in allowed:
+            return folded
+    return allowed[0]
+
+
+def parse_view(query: str | Mapping[str, Any] | None) -> tuple[str, str]:
+    """``(mode, scope)`` asked for by a URL query (the ``search`` string, with or without ``?``,
+    or the mapping Dash passes to ``layout``). Unknown keys and invalid values are ignored: the
+    default (``"pct"``, ``"oes"``) is used instead, never an error."""
+    return (
+        _choice(_query_values(query, KEY_MODE), MODES),
+        _choice(_query_values(query, KEY_SCOPE), SCOPES),
+    )
+
+
+def view_query(mode: Any, scope: Any) -> str:
+    """The canonical query of a view: ``"?vista=abs&alcance=todos"``; ``""`` for the default.
+
+    Only non-default values are written (invalid ones count as the default).
+    """
+    mode, scope = _choice([mode], MODES), _choice([scope], SCOPES)
+    pairs = [(KEY_MODE, mode)] if mode != DEFAULT_MODE else []
+    if scope != DEFAULT_SCOPE:
+        pairs.append((KEY_SCOPE, scope))
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def _extreme(rows: pd.DataFrame) -> dict:

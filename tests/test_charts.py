@@ -85,7 +85,12 @@ def test_timeline_hover_uses_report_number_format_and_unit(ds, summary):
 def test_timeline_titles_axis_and_spanish_legend(ds, summary):
     row = summary.loc["OES.04-1"]
     fig = charts.indicator_timeline(row, series_table(ds, "OES.04-1"))
-    assert "Porcentaje de países" in fig.layout.title.text
+    # the code first, then the name (the same "OES.04-1 · …" as everywhere on the pages)
+    assert fig.layout.title.text.startswith("OES.04-1 · Porcentaje de países")
+    own = charts.indicator_timeline(row, title="Otro título")
+    assert own.layout.title.text == "Otro título"
+    without_code = charts.indicator_timeline(row.drop("indicator_id"))
+    assert without_code.layout.title.text.startswith("Porcentaje de países")
     assert fig.layout.yaxis.title.text == "Porcentaje (%)"
     assert fig.layout.yaxis.ticksuffix == "%"
     names = [t.name for t in fig.data if t.showlegend is not False]

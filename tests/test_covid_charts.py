@@ -214,3 +214,88 @@ def test_figures_carry_title_and_source(oes, ds):
         assert figure.layout.title.text
         assert any(a.text == SOURCE_LINE for a in figure.layout.annotations)
         figure.to_json()  # serialisable for dcc.Graph and kaleido
+
+
+def test_legend_is_inset_from_the_left_edge(oes):
+    """A legend at x=0 of the container has its first symbol cut; 0.01 keeps it whole."""
+    for figure in (cc.dumbbell(oes, "pct"), cc.diverging_change(oes, "abs")):
+        legend = figure.layout.legend
+        assert (legend.xref, legend.xanchor, legend.x) == ("container", "left", 0.01)
+
+
+def test_trend_panel_titles_stay_within_their_panel(ds, comp):
+    rows = covid.trend_rows(ds, list(comp["indicator_id"]))
+    for ids in (list(comp["indicator_id"][:7]), list(comp["indicator_id"][:10])):
+        figure = cc.trend_lines(rows[rows["indicator_id"].isin(ids)])
+        titles = [a for a in figure.layout.annotations if a.text != SOURCE_LINE]
+        assert len(titles) == len(ids)
+        width = cc.TREND_TITLE_WIDTH[cc.trend_columns(len(ids))]
+        for annotation, iid in zip(titles, ids, strict=True):
+            code, *name_lines = annotation.text.split("<br>")
+            assert code == f"<b>{iid}</b>"
+            assert 1 <= len(name_lines) <= 2
+            assert all(len(line) <= width for line in name_lines), annotation.text
+            # the full name is in the title's hover text
+            name = comp.set_index("indicator_id").loc[iid, "name"]
+            assert annotation.hovertext.replace("<br>", " ").endswith(" ".join(name.split()))
+    # OES.02-2 (4th column of the "Solo OES" view): cut with "…", never past its panel
+    title = cc._panel_title("Acciones de promoción cultural por órgano de servicio exterior", 4)
+    assert title == "Acciones de promoción cultural<br>por órgano de servicio exteri…"
+
+
+def test_trend_columns_keep_one_oes_in_two_rows():
+    assert [cc.trend_columns(n) for n in (1, 3, 4, 7, 8, 10)] == [1, 3, 4, 4, 4, 5]
+
+
+def test_ten_trend_panels_fit_a_slide(ds):
+    """OES.01 has 10 indicators: 5 columns × 2 rows, not 3 rows taller than a slide."""
+    ids = list(covid.comparison(ds).query("oes_code == 'OES.01'")["indicator_id"])
+    assert len(ids) == 10
+    figure = cc.trend_lines(covid.trend_rows(ds, ids))
+    axes = {t.xaxis for t in figure.data}
+    assert len(axes) == 10
+    assert figure.layout.height <= 900
+    assert figure.layout.xaxis5.domain[1] == pytest.approx(1.0)  # 5 columns
+    assert figure.layout.xaxis6.domain[0] == pytest.approx(0.0)  # second row
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda c, r: cc.dumbbell(c, "abs", subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.diverging_change(c, "pct", subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.diverging_change(c, "abs", subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.trend_lines(r, subtitle="OES.03 · Proteger los derechos"),
+    ],
+)
+def test_subtitle_makes_room_above_the_legend(ds, comp, build):
+    part = comp[comp["oes_code"] == "OES.03"].reset_index(drop=True)
+    rows = covid.trend_rows(ds, list(part["indicator_id"]))
+    with_sub = build(part, rows)
+    assert with_sub.layout.title.subtitle.text == "OES.03 · Proteger los derechos"
+    without = _without_subtitle(with_sub, part, rows)
+    extra = cc.SUBTITLE_LINE + 6
+    assert with_sub.layout.height == without.layout.height + extra
+    assert with_sub.layout.margin.t == without.layout.margin.t + extra
+    # the legend moves down by the same pixels: it stays under the subtitle
+    top = (1 - with_sub.layout.legend.y) * with_sub.layout.height
+    assert top == pytest.approx((1 - without.layout.legend.y) * without.layout.height + extra)
+
+
+def _without_subtitle(figure: go.Figure, part: pd.DataFrame, rows: pd.DataFrame) -> go.Figure:
+    title = figure.layout.title.text
+    if title.startswith("2019 → 2020"):
+        return cc.dumbbell(part, "abs")
+    if title.startswith("Variación absoluta"):
+        return cc.diverging_change(part, "abs")
+    if title.startswith("Variación"):
+        return cc.diverging_change(part, "pct")
+    return cc.trend_lines(rows)
+
+
+def test_long_subtitle_wraps_in_two_lines_at_most(oes):
+    long = "OES.02 · " + "Contribuir al fortalecimiento de la competitividad " * 6
+    figure = cc.dumbbell(oes, "pct", subtitle=long)
+    lines = figure.layout.title.subtitle.text.split("<br>")
+    assert len(lines) == 2 and lines[1].endswith("…")
+    assert all(len(line) <= cc.SUBTITLE_WIDTH for line in lines)

@@ -1,14 +1,22 @@
-"""pages/covid.py and pages/calidad.py without a browser: layouts, the callback, exports."""
+"""pages/covid.py and pages/calidad.py without a browser: layouts, the callbacks, exports.
+
+The callbacks are the functions returned by ``@callback``; ``ctx.triggered`` is set through Dash's
+callback context variable, as the renderer would.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextvars import copy_context
 from typing import Any
 
 import dash
 import plotly.graph_objects as go
 import pytest
-from dash import dcc, html
+from dash import dcc, html, no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
 from pages import calidad
@@ -70,6 +78,50 @@ def table_rows(tree: Any) -> list[Any]:
     return list(body.children)
 
 
+def graphs(tree: Any) -> list[dcc.Graph]:
+    return [n for n in walk(tree) if isinstance(n, dcc.Graph)]
+
+
+def png_names(tree: Any) -> list[str]:
+    return [g.config["toImageButtonOptions"]["filename"] for g in graphs(tree)]
+
+
+def run_callback(func, triggered: list[str], *args: Any) -> Any:
+    """Call ``func`` as Dash would after the ``triggered`` prop ids changed."""
+
+    def inner() -> Any:
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
+        )
+        return func(*args)
+
+    return copy_context().run(inner)
+
+
+URL = f"{page.Ids.LOCATION.value}.search"
+MODE = f"{page.Ids.MODE.value}.value"
+SCOPE = f"{page.Ids.SCOPE.value}.value"
+#: Every view's PNG names, in page order.
+STEMS_OES = {
+    "pct": [
+        "pesem-rree-2020_covid_variacion",
+        "pesem-rree-2020_covid_2019-2020",
+        "pesem-rree-2020_covid_tendencias",
+    ],
+    "abs": [
+        "pesem-rree-2020_covid_variacion-absoluta",
+        "pesem-rree-2020_covid_2019-2020-absoluta",
+        "pesem-rree-2020_covid_tendencias",
+    ],
+}
+OES_CODES = ["OES.01", "OES.02", "OES.03", "OES.04"]
+STEMS_ALL_ABS = [
+    f"pesem-rree-2020_covid_{chart}-{code}"
+    for chart in ("variacion-absoluta", "2019-2020-absoluta", "tendencias")
+    for code in OES_CODES
+]
+
+
 # --------------------------------------------------------------------------- registration
 
 
@@ -129,18 +181,69 @@ def test_layout_has_controls_charts_and_table():
         "Todos los indicadores",
     ]
     assert (mode.value, scope.value) == ("pct", "oes")
+    assert [o["value"] for o in scope.options] == ["oes", "todos"]  # the URL's words
     for graph_id in (page.Ids.DIVERGING, page.Ids.DUMBBELL, page.Ids.TRENDS):
         assert graph_figure(tree, graph_id).data
     assert len(table_rows(tree)) == 7
     # PNG file names follow pesem-rree-2020_<page>_<chart>.
-    names = [
-        n.config["toImageButtonOptions"]["filename"] for n in walk(tree) if isinstance(n, dcc.Graph)
+    assert png_names(tree) == STEMS_OES["pct"]
+    # The URL keeps the view: a Location that changes the address without reloading.
+    location = by_id(tree, page.Ids.LOCATION)
+    assert isinstance(location, dcc.Location) and location.refresh is False
+
+
+def test_layout_restores_the_view_of_the_url():
+    tree = page.layout(vista="abs", alcance="todos")
+    assert (by_id(tree, page.Ids.MODE).value, by_id(tree, page.Ids.SCOPE).value) == (
+        "abs",
+        "todos",
+    )
+    assert len(table_rows(tree)) == 24
+    # "todos": one chart of each kind per OES (see pages.covid.figures), all in absolute values.
+    assert png_names(tree) == STEMS_ALL_ABS
+    assert [g.id for g in graphs(tree)][:2] == ["covid-variacion-OES-01", "covid-variacion-OES-02"]
+    first = graph_figure(tree, "covid-variacion-OES-01")
+    assert "absoluta" in first.layout.title.text
+    assert first.layout.title.subtitle.text.startswith("OES.01 · Posicionar al Perú")
+    # each OES's chart holds that OES's indicators only: 10 + 7 + 4 + 3 = 24 rows
+    dumbbells = [graph_figure(tree, f"covid-2019-2020-OES-0{i}") for i in range(1, 5)]
+    rows = [len(f.layout.yaxis.categoryarray) for f in dumbbells]
+    assert rows == [10, 7, 4, 3]
+    headers = [
+        n.children for n in walk(tree) if isinstance(n, html.H3) and "· OES." in str(n.children)
     ]
-    assert names == [
-        "pesem-rree-2020_covid_variacion",
-        "pesem-rree-2020_covid_2019-2020",
-        "pesem-rree-2020_covid_tendencias",
-    ]
+    assert headers[0] == "Variación por indicador (valores absolutos, por unidad) · OES.01"
+    assert "cada gráfico muestra un OES con sus AES" in text_of(by_id(tree, page.Ids.CHARTS))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"vista": "bogus", "alcance": "all"},
+        {"vista": ["", "x"], "alcance": None},
+        {"mode": "abs", "scope": "todos"},  # not the page's keys
+        {"vista": True},
+    ],
+)
+def test_layout_ignores_invalid_query_values(query):
+    tree = page.layout(**query)
+    assert (by_id(tree, page.Ids.MODE).value, by_id(tree, page.Ids.SCOPE).value) == ("pct", "oes")
+    assert png_names(tree) == STEMS_OES["pct"]
+
+
+def test_view_query_round_trip():
+    assert covid.parse_view("?vista=abs&alcance=todos") == ("abs", "todos")
+    assert covid.parse_view("vista=ABS") == ("abs", "oes")  # case and "?" do not matter
+    assert covid.parse_view({"vista": ["nada", "abs"], "alcance": " Todos "}) == ("abs", "todos")
+    assert covid.parse_view("") == covid.parse_view(None) == ("pct", "oes")
+    assert covid.view_query("pct", "oes") == ""  # the default view is the bare /covid
+    assert covid.view_query("abs", "oes") == "?vista=abs"
+    assert covid.view_query("pct", "todos") == "?alcance=todos"
+    assert covid.view_query("abs", "todos") == "?vista=abs&alcance=todos"
+    assert covid.view_query(None, "bogus") == ""
+    for mode in covid.MODES:
+        for scope in covid.SCOPES:
+            assert covid.parse_view(covid.view_query(mode, scope)) == (mode, scope)
 
 
 def test_passages_grouped_by_oes_next_to_the_numbers(ds):
@@ -159,32 +262,27 @@ def test_passages_grouped_by_oes_next_to_the_numbers(ds):
     assert "«s» → 0.60" in text
 
 
-# --------------------------------------------------------------------------- callback
+# --------------------------------------------------------------------------- callbacks
 
 
 def test_callback_redraws_charts_and_table():
-    cards, table = page.update("abs", "all")
-    assert len(cards) == 3
-    diverging = graph_figure(cards, page.Ids.DIVERGING)
+    cards, table = page.update("abs", "todos")
+    assert png_names(cards) == STEMS_ALL_ABS
+    diverging = graph_figure(cards, "covid-variacion-OES-03")
     assert "absoluta" in diverging.layout.title.text
     assert len(table_rows(table)) == 24
-    names = [
-        n.config["toImageButtonOptions"]["filename"]
-        for n in walk(cards)
-        if isinstance(n, dcc.Graph)
-    ]
-    assert names[0] == "pesem-rree-2020_covid_variacion-absoluta-todos"
 
     cards, table = page.update("pct", "oes")
+    assert len(graphs(cards)) == 3
     assert "(%)" in graph_figure(cards, page.Ids.DIVERGING).layout.title.text
     assert len(table_rows(table)) == 7
 
 
 def test_callback_toggle_changes_only_the_presentation():
-    pct_cards, pct_table = page.update("pct", "all")
-    abs_cards, abs_table = page.update("abs", "all")
-    pct_dumbbell = graph_figure(pct_cards, page.Ids.DUMBBELL)
-    abs_dumbbell = graph_figure(abs_cards, page.Ids.DUMBBELL)
+    pct_cards, pct_table = page.update("pct", "todos")
+    abs_cards, abs_table = page.update("abs", "todos")
+    pct_dumbbell = graph_figure(pct_cards, "covid-2019-2020-OES-03")
+    abs_dumbbell = graph_figure(abs_cards, "covid-2019-2020-OES-03")
     labels = {t.name: t for t in pct_dumbbell.data}["Etiquetas"].text
     assert "+76.1%" in labels
     assert "21,219 → 37,368" in {t.name: t for t in abs_dumbbell.data}["Etiquetas"].text
@@ -194,11 +292,62 @@ def test_callback_toggle_changes_only_the_presentation():
 
 def test_callback_tolerates_unknown_values():
     cards, table = page.update(None, "bogus")
-    assert len(cards) == 3 and len(table_rows(table)) == 7
+    assert len(graphs(cards)) == 3 and len(table_rows(table)) == 7
+
+
+def _sync(triggered: str, search: str = "", mode: Any = "pct", scope: Any = "oes", path="/covid"):
+    return run_callback(page.sync_view, [triggered], search, mode, scope, path)
+
+
+def test_sync_view_a_toggle_pushes_the_canonical_query():
+    # clicked "Valores absolutos": the URL gets ?vista=abs, the toggles are left alone
+    assert _sync(MODE, "", "abs", "oes") == ("?vista=abs", no_update, no_update)
+    assert _sync(SCOPE, "?vista=abs", "abs", "todos") == (
+        "?vista=abs&alcance=todos",
+        no_update,
+        no_update,
+    )
+    # back to the default view: the bare /covid (search "")
+    assert _sync(MODE, "?vista=abs", "pct", "oes") == ("", no_update, no_update)
+    # the URL already says so: no new history entry
+    assert _sync(MODE, "?vista=abs", "abs", "oes") == (no_update, no_update, no_update)
+    # a non-canonical URL is replaced by the canonical one when a toggle changes
+    assert _sync(SCOPE, "?x=1&vista=abs", "abs", "todos")[0] == "?vista=abs&alcance=todos"
+
+
+def test_sync_view_a_changed_url_sets_the_toggles_and_is_never_rewritten():
+    # back/forward to ?vista=abs&alcance=todos: the toggles follow, the URL stays
+    assert _sync(URL, "?vista=abs&alcance=todos", "pct", "oes") == (no_update, "abs", "todos")
+    # only what differs is set
+    assert _sync(URL, "?alcance=todos", "pct", "oes") == (no_update, no_update, "todos")
+    # back to the bare /covid: the default view
+    assert _sync(URL, "", "abs", "todos") == (no_update, "pct", "oes")
+    # invalid values: the default, and the URL the user navigated to is left as it is
+    assert _sync(URL, "?vista=log&alcance=todo", "abs", "oes") == (no_update, "pct", no_update)
+    assert _sync(URL, None, "pct", "oes") == (no_update, no_update, no_update)
+
+
+def test_sync_view_ignores_other_pages():
+    with pytest.raises(PreventUpdate):
+        _sync(URL, "?unidad=DGC", "pct", "oes", path="/explorar")
+
+
+def test_every_chart_card_carries_its_data_table():
+    """The text alternative of every chart, the trends too: values as printed and the target."""
+    cards, _ = page.update("pct", "todos")
+    tables = [n for n in walk(cards) if isinstance(n, html.Table)]
+    assert len(tables) == len(graphs(cards)) == 12
+    trends_oes02 = text_of(tables[9])  # tendencias: OES.01, OES.02, …
+    assert "AES.02.06-1" in trends_oes02 and "«s»" in trends_oes02
+    assert "0.75 (meta 2021 del plan)" in trends_oes02
+    assert "AES.03.04-1" not in trends_oes02
+    cards, _ = page.update("pct", "oes")
+    trends = text_of([n for n in walk(cards) if isinstance(n, html.Table)][2])
+    assert "OES.04-1" in trends and "83.33%" in trends and "54% (meta 2021 del plan)" in trends
 
 
 def test_table_explains_not_comparable_rows():
-    _, table = page.update("pct", "all")
+    _, table = page.update("pct", "todos")
     rows = {text_of(r.children[0]).split()[0]: r for r in table_rows(table)}
     unesco = text_of(rows["AES.02.06-1"])
     assert "«s»" in unesco and "No comparable" in unesco and "error tipográfico" in unesco
@@ -208,15 +357,50 @@ def test_table_explains_not_comparable_rows():
 
 def test_export_figures_matches_the_page():
     exported = page.export_figures()
-    assert [stem for stem, _ in exported] == [
-        "pesem-rree-2020_covid_variacion",
-        "pesem-rree-2020_covid_2019-2020",
-        "pesem-rree-2020_covid_tendencias",
-    ]
+    assert [stem for stem, _ in exported] == STEMS_OES["pct"]
     assert all(isinstance(f, go.Figure) and f.data for _, f in exported)
-    stems = [s for s, _ in page.export_figures(mode="abs", scope="all")]
-    assert stems[0] == "pesem-rree-2020_covid_variacion-absoluta-todos"
-    assert [s for s, _ in page.export_figures(code="ignored")] == [s for s, _ in exported]
+    assert [s for s, _ in page.export_figures(code="ignored")] == STEMS_OES["pct"]
+    # the URL's keys, as the ZIP route passes the address bar's query
+    assert [s for s, _ in page.export_figures(vista="abs")] == STEMS_OES["abs"]
+    assert [s for s, _ in page.export_figures(vista="abs", alcance="todos")] == STEMS_ALL_ABS
+    assert [s for s, _ in page.export_figures(vista="nada", alcance=["x", "y"])] == STEMS_OES["pct"]
+    # the same figures as on the page, in the same order
+    tree = page.layout(vista="abs", alcance="todos")
+    on_page = [g.figure for g in graphs(tree)]
+    exported = [f for _, f in page.export_figures(vista="abs", alcance="todos")]
+    assert [f.layout.title.subtitle.text for f in exported] == [
+        go.Figure(f).layout.title.subtitle.text for f in on_page
+    ]
+
+
+@pytest.mark.parametrize("query", [{}, {"vista": "abs"}, {"vista": "abs", "alcance": "todos"}])
+def test_every_exported_chart_fits_a_slide_with_readable_text(query):
+    """No chart is taller than the 1600×900 slide can hold without shrinking its text: every
+    font of every slide (PNG button, camera, ZIP) is at least 16 px."""
+    from components.export import SLIDE_HEIGHT, slide_figure, slide_zoom
+
+    for stem, figure in page.export_figures(**query):
+        assert figure.layout.height <= SLIDE_HEIGHT, stem
+        assert slide_zoom(figure) >= 1.0, stem
+        slide = slide_figure(figure).to_plotly_json()
+        assert min(font_sizes(slide)) >= 16, stem
+
+
+def font_sizes(node: Any) -> list[float]:
+    found: list[float] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if (
+                key.endswith("font")
+                and isinstance(value, dict)
+                and isinstance(value.get("size"), int | float)
+            ):
+                found.append(value["size"])
+            found += font_sizes(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += font_sizes(item)
+    return found
 
 
 # --------------------------------------------------------------------------- /calidad

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from pesem.findings import find_all
@@ -28,22 +31,53 @@ def figure(page: Any, graph_id: str) -> dict | None:
     return page.evaluate(FIGURE_JS, graph_id)
 
 
+def _wait_url(page: Any, wanted: str) -> None:
+    page.wait_for_function(
+        "s => window.location.pathname + window.location.search === s", arg=wanted
+    )
+
+
+def _wait_graphs(page: Any, ids: list[str]) -> None:
+    """Until exactly these charts are drawn (in this order)."""
+    page.wait_for_function(
+        """ids => {
+            const found = [...document.querySelectorAll('.chart-graph')].map((g) => g.id);
+            return JSON.stringify(found) === JSON.stringify(ids) && ids.every((id) => {
+                const p = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
+                return p && p.data && p.data.length > 0;
+            });
+        }""",
+        arg=ids,
+    )
+
+
+def _checked(page: Any) -> list[str]:
+    """The labels of the two toggles' checked options."""
+    return page.eval_on_selector_all(
+        "#covid-mode input:checked, #covid-scope input:checked",
+        "inputs => inputs.map((i) => document.querySelector(`label[for='${i.id}']`).innerText)",
+    )
+
+
+OES = ("OES-01", "OES-02", "OES-03", "OES-04")
+PER_OES = [
+    f"covid-{chart}-{code}" for chart in ("variacion", "2019-2020", "tendencias") for code in OES
+]
+
+
 def test_covid_renders_and_the_toggles_redraw(page):
     page.open("/covid")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Impacto de la COVID-19")
-    for graph_id in GRAPHS:
-        page.wait_for_function(
-            "(id) => { const p = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');"
-            " return p && p.data && p.data.length > 0; }",
-            arg=graph_id,
-        )
+    _wait_graphs(page, list(GRAPHS))
     before = figure(page, "covid-variacion")
     assert before["title"].endswith("(%)")
     assert "+15.4%" in before["text"] and "-45.7%" in before["text"]
     assert page.evaluate(ROWS_JS) == 7
 
-    # "% de variación" → "Valores absolutos": the bars now carry absolute changes with units.
+    # "% de variación" → "Valores absolutos": the bars now carry absolute changes with units,
+    # and the address says so (a shared link restores this view).
     page.get_by_text("Valores absolutos", exact=True).click()
+    _wait_url(page, "/covid?vista=abs")
     page.wait_for_function(
         "(old) => { const p = document.querySelector('#covid-variacion .js-plotly-plot');"
         " return p && p.layout.title.text !== old; }",
@@ -55,19 +89,116 @@ def test_covid_renders_and_the_toggles_redraw(page):
     dumbbell = figure(page, "covid-2019-2020")
     assert "72.2% → 83.33%" in dumbbell["text"]
 
-    # "Solo indicadores de OES" → "Todos los indicadores": 7 → 24 rows, in the table and charts.
+    # "Solo indicadores de OES" → "Todos los indicadores": 7 → 24 rows in the table; the charts
+    # become one per OES (10 + 7 + 4 + 3 indicators), each readable as a slide.
     page.get_by_text("Todos los indicadores", exact=True).click()
+    _wait_url(page, "/covid?vista=abs&alcance=todos")
     page.wait_for_function(f"() => ({ROWS_JS})() === 24")
-    page.wait_for_function(
-        "() => { const p = document.querySelector('#covid-2019-2020 .js-plotly-plot');"
-        " return p && new Set(p.data.flatMap((t) => Array.from(t.y || []))"
-        ".filter((y) => y != null)).size === 24; }"
-    )
-    assert figure(page, "covid-variacion")["rows"] > before["rows"]
+    _wait_graphs(page, PER_OES)
+    rows = [figure(page, f"covid-2019-2020-{code}")["rows"] for code in OES]
+    assert rows == [10, 7, 4, 3]
+    assert "72.2% → 83.33%" in figure(page, "covid-2019-2020-OES-04")["text"]
 
     # The qualitative side is on the page: the AES.03.04 sentence, under its OES.
     page.get_by_role("button", name="OES.03").click()
     assert page.get_by_text("Las solicitudes de apoyo se vieron incrementadas").is_visible()
+    page.assert_clean()
+
+
+def test_back_button_returns_to_the_previous_view(page):
+    page.open("/covid")
+    _wait_graphs(page, list(GRAPHS))
+    page.get_by_text("Valores absolutos", exact=True).click()
+    _wait_url(page, "/covid?vista=abs")
+    page.get_by_text("Todos los indicadores", exact=True).click()
+    _wait_url(page, "/covid?vista=abs&alcance=todos")
+    _wait_graphs(page, PER_OES)
+
+    page.go_back()
+    _wait_url(page, "/covid?vista=abs")
+    _wait_graphs(page, list(GRAPHS))
+    page.wait_for_function(f"() => ({ROWS_JS})() === 7")
+    assert _checked(page) == ["Valores absolutos", "Solo indicadores de OES"]
+    assert "absoluta" in figure(page, "covid-variacion")["title"]
+
+    page.go_back()
+    _wait_url(page, "/covid")
+    page.wait_for_function(
+        "() => document.querySelector('#covid-variacion .js-plotly-plot')"
+        ".layout.title.text.endsWith('(%)')"
+    )
+    assert _checked(page) == ["% de variación", "Solo indicadores de OES"]
+
+    page.go_forward()
+    _wait_url(page, "/covid?vista=abs")
+    page.wait_for_function(
+        "() => document.querySelector('#covid-variacion .js-plotly-plot')"
+        ".layout.title.text.includes('absoluta')"
+    )
+    assert _checked(page) == ["Valores absolutos", "Solo indicadores de OES"]
+    # going back and forth never added history entries of its own
+    assert page.evaluate("() => window.history.length") == 4  # about:blank + 3 views
+    page.assert_clean()
+
+
+SLIDE_FONTS_JS = """plot => {
+    const figure = window.dash_clientside.pesem.slideFigure(plot);
+    const sizes = [];
+    const walk = (node) => {
+        if (Array.isArray(node)) { node.forEach(walk); return; }
+        if (node && typeof node === 'object') {
+            for (const [key, value] of Object.entries(node)) {
+                if (key.endsWith('font') && value && typeof value.size === 'number') {
+                    sizes.push(value.size);
+                }
+                walk(value);
+            }
+        }
+    };
+    walk(figure.layout);
+    walk(figure.data);
+    return {height: figure.layout.height, minFont: Math.min(...sizes)};
+}"""
+
+
+def test_shared_link_restores_the_view_and_the_zip_exports_it(page):
+    page.open("/covid?vista=abs&alcance=todos")
+    _wait_graphs(page, PER_OES)
+    assert _checked(page) == ["Valores absolutos", "Todos los indicadores"]
+    assert page.evaluate(ROWS_JS) == 24
+    assert "absoluta" in figure(page, "covid-variacion-OES-01")["title"]
+    _wait_url(page, "/covid?vista=abs&alcance=todos")  # opening it does not rewrite it
+
+    # Every card's "Descargar PNG" (and camera) slide is readable: nothing under 16 px.
+    for graph_id in PER_OES:
+        plot = page.locator(f"#{graph_id} .js-plotly-plot")
+        slide = plot.evaluate(SLIDE_FONTS_JS)
+        assert slide["height"] == 900 and slide["minFont"] >= 16, (graph_id, slide)
+
+    # "Descargar todos los gráficos" exports this view: one slide per OES and chart.
+    link = page.get_by_role("link", name="Descargar todos los gráficos")
+    with page.expect_download(timeout=120_000) as info:
+        link.click()
+    data = Path(info.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        pngs = [n for n in archive.namelist() if n.endswith(".png")]
+    assert pngs == [
+        f"pesem-rree-2020_covid_{chart}-{code}.png"
+        for chart in ("variacion-absoluta", "2019-2020-absoluta", "tendencias")
+        for code in ("OES.01", "OES.02", "OES.03", "OES.04")
+    ]
+    page.assert_clean()
+
+
+def test_invalid_query_values_show_the_default_view(page):
+    response = page.open("/covid?vista=log&alcance=%%%")
+    assert response.status == 200
+    _wait_graphs(page, list(GRAPHS))
+    assert _checked(page) == ["% de variación", "Solo indicadores de OES"]
+    assert page.evaluate(ROWS_JS) == 7
+    # a toggle then writes a clean address
+    page.get_by_text("Todos los indicadores", exact=True).click()
+    _wait_url(page, "/covid?alcance=todos")
     page.assert_clean()
 
 
