@@ -51,12 +51,18 @@ PLOTLY_DEFAULT_FONT_SIZE: Final = 12
 PLOTLY_DEFAULT_MARGIN: Final[dict[str, int]] = {"l": 80, "r": 80, "t": 100, "b": 80, "pad": 0}
 #: Characters per line of a title added here (30 px font on a 1600 px slide).
 TITLE_WRAP: Final = 80
+#: A slide title's lines after the first become its subtitle, this much smaller.
+SUBTITLE_RATIO: Final = 0.72
+#: Pixels between the title and its subtitle (plotly's own spacing plus a little air).
+SUBTITLE_GAP: Final = 10
 #: Distance kept between the left edge and a legend placed at the container's left edge.
 LEGEND_INSET: Final = 12
 #: Category axes with more labels than this keep plotly's automatic thinning.
 MAX_CATEGORIES: Final = 40
 
 _TAG = re.compile(r"<[^>]+>")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SCRIPT_TAG = re.compile(r"</?su[pb]>", re.IGNORECASE)
 _AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 _BDATA_KEYS: Final = frozenset({"dtype", "bdata"})
 
@@ -106,10 +112,45 @@ def _axes(layout: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield key, axis
 
 
-def _wrap_title(text: str) -> str:
-    if "<br" in text:
-        return text
-    return "<br>".join(textwrap.wrap(text, width=TITLE_WRAP)) or text
+def _title_lines(text: str) -> tuple[str, list[str]]:
+    """(first line, further lines) of a slide title: split at ``<br>``, wrapped at
+    :data:`TITLE_WRAP` characters otherwise. ``<sup>``/``<sub>`` are dropped from the further
+    lines (they become the subtitle, already smaller)."""
+    parts = [part.strip() for part in _BR.split(text) if _plain_text(part)]
+    if not parts:
+        return text, []
+    first = parts[0]
+    wrapped = textwrap.wrap(first, width=TITLE_WRAP) if not _TAG.search(first) else [first]
+    width = round(TITLE_WRAP / SUBTITLE_RATIO)
+    lines: list[str] = [] if len(wrapped) < 2 else textwrap.wrap(" ".join(wrapped[1:]), width)
+    for part in parts[1:]:
+        line = _SCRIPT_TAG.sub("", part).strip()
+        lines += [line] if _TAG.search(line) else textwrap.wrap(line, width) or [line]
+    return wrapped[0] if wrapped else first, lines
+
+
+def _title_with_subtitle(
+    title: dict[str, Any], subtitle_size: float, color: str | None
+) -> tuple[int, int]:
+    """Moves the lines after the first of ``title.text`` to ``title.subtitle.text``, in place.
+
+    plotly places a multi-line title by its first line: anchored at the top, the lines above the
+    baseline are cut off. A one-line title and a subtitle below it are placed correctly.
+    Returns (title lines, subtitle lines).
+    """
+    first, rest = _title_lines(str(title.get("text") or ""))
+    subtitle = title.get("subtitle") if isinstance(title.get("subtitle"), dict) else {}
+    own = str(subtitle.get("text") or "")
+    if own:
+        rest.append(own)
+    title["text"] = first
+    if not rest:
+        return 1, 0
+    font = {**(subtitle.get("font") or {}), "size": subtitle_size}
+    if color:
+        font.setdefault("color", color)
+    title["subtitle"] = {**subtitle, "text": "<br>".join(rest), "font": font}
+    return 1, len(rest) + own.count("<br")
 
 
 def slide_zoom(fig: go.Figure | dict[str, Any]) -> float:
@@ -367,7 +408,9 @@ def figure_title(fig: go.Figure) -> str:
 def slide_figure(fig: go.Figure, *, title: str | None = None) -> go.Figure:
     """``fig`` as a 1600×900 slide: title, source line inside the picture, projector-sized text.
 
-    * Title: the figure's own title is kept; ``title`` is added when the figure has none.
+    * Title: the figure's own title is kept; ``title`` is added when the figure has none. Its
+      lines after the first (``<br>``, or wrapped at :data:`TITLE_WRAP` characters) become
+      ``title.subtitle`` (a multi-line title anchored at the top is clipped by plotly).
     * Source: the annotation starting with ``Fuente:`` is kept where the chart put it (its offset
       zoomed) and set to 18 px; one is added under the plot (and its axis title) otherwise.
     * Everything measured in pixels is multiplied by :func:`slide_zoom` (fonts at least 18 px,
@@ -393,9 +436,15 @@ def _slide_spec(spec: dict[str, Any], title: str | None) -> dict[str, Any]:
 
     title_dict = layout.get("title") if isinstance(layout.get("title"), dict) else {}
     has_title = bool(_plain_text(title_dict.get("text")))
-    added_title = _wrap_title(title) if (title and not has_title) else ""
+    added_title: dict[str, Any] = {"text": title} if (title and not has_title) else {}
     added_title_size = max(round(font_size * 1.4), title_floor)
-    room = (added_title.count("<br>") + 1) * added_title_size * 1.3 + 24 if added_title else 0.0
+    subtitle_size = max(round(added_title_size * SUBTITLE_RATIO), font_size)
+    room = 0.0
+    if added_title:
+        _, sub_lines = _title_with_subtitle(added_title, subtitle_size, MUTED_COLOR)
+        room = added_title_size * 1.3 + 24
+        if sub_lines:
+            room += SUBTITLE_GAP + sub_lines * subtitle_size * 1.3
 
     # Zoom every pixel measure of the layout, then every font, the traces and the template.
     zoom.layout(layout, t_layout, room)
@@ -408,7 +457,7 @@ def _slide_spec(spec: dict[str, Any], title: str | None) -> dict[str, Any]:
 
     if added_title:
         layout["title"] = {
-            "text": added_title,
+            **added_title,
             "x": 0,
             "xref": "container",
             "xanchor": "left",
@@ -419,9 +468,19 @@ def _slide_spec(spec: dict[str, Any], title: str | None) -> dict[str, Any]:
             "font": {"size": added_title_size, "color": TEXT_COLOR},
         }
     elif has_title:
-        title_font = layout["title"].setdefault("font", {})
+        own = layout["title"]
+        title_font = own.setdefault("font", {})
         size = _font_of(title_font, (t_layout.get("title") or {}).get("font"))  # both zoomed
         title_font["size"] = max(size or round(font_size * 1.4), title_floor)
+        own_subtitle_size = max(round(title_font["size"] * SUBTITLE_RATIO), font_size)
+        _, sub_lines = _title_with_subtitle(own, own_subtitle_size, MUTED_COLOR)
+        if own.get("yref") == "container" and own.get("yanchor") == "top":
+            # the plot starts under the title block (the figure's margin was set for the screen)
+            y = own.get("y", 1) if _is_number(own.get("y", 1)) else 1
+            needed = (1 - y) * SLIDE_HEIGHT + title_font["size"] * 1.3 + 24
+            if sub_lines:
+                needed += SUBTITLE_GAP + sub_lines * own_subtitle_size * 1.3
+            layout["margin"]["t"] = max(layout["margin"]["t"], round(needed, 1))
 
     # Source line: the chart's own one, bigger; or a new one under the bottom axis.
     annotations = list(_dicts(layout.get("annotations")))

@@ -86,21 +86,15 @@ class Ids(StrEnum):
     CHART = "exp-grafico"
 
 
+#: The year slider's heading (names the group around its two handles).
+YEARS_LABEL_ID = f"{Ids.YEARS.value}-etiqueta"
+
+
 CHART_TITLE = "Grado de cumplimiento 2020 de los indicadores filtrados"
 #: How many notices are listed; the rest are counted.
 MAX_NOTICES = 8
 #: The chart's bars stop here; a longer bar is drawn to the edge with its true value as text.
 DEGREE_AXIS_MAX = 220.0
-
-DROPDOWN_LABELS = {
-    "select_all": "Seleccionar todo",
-    "deselect_all": "Quitar todo",
-    "selected_count": "{num_selected} seleccionados",
-    "search": "Buscar",
-    "clear_search": "Borrar búsqueda",
-    "clear_selection": "Quitar selección",
-    "no_options_found": "Sin opciones",
-}
 
 GRID_LOCALE = {
     "noRowsToShow": "Ningún indicador cumple estos filtros",
@@ -221,6 +215,18 @@ def _options(facet: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"label": f"{o['label']} ({o['count']})", "value": o["value"]} for o in facet]
 
 
+def _oes_options(facet: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OES options: code and count first (what one scans for), the objective's name after."""
+    options = []
+    for o in facet:
+        code, _, name = str(o["label"]).partition(" — ")
+        label: list[Any] = [html.Span(f"{code} ({o['count']})", className="exp-option-code")]
+        if name:
+            label.append(html.Span(f" — {name}", className="exp-option-detail"))
+        options.append({"label": label, "value": o["value"]})
+    return options
+
+
 def notices_block(notices: list[str]) -> list[Any]:
     """A warning alert listing the ignored query values (nothing when there are none)."""
     if not notices:
@@ -334,24 +340,31 @@ def column_defs(filters: Filters) -> list[dict[str, Any]]:
     """Grid columns; expected/achieved year columns only for the filter's year range."""
     expected = [y for y in EXPECTED_YEARS if filters.year_from <= y <= filters.year_to]
     achieved = [y for y in ACHIEVED_YEARS if filters.year_from <= y <= filters.year_to]
+    # Pinned columns sit in groups too: a pinned area without any group gets an empty header
+    # row (role="row" without cells), which screen readers and axe reject.
     columns: list[dict[str, Any]] = [
         {
-            "field": "indicator_id",
-            "headerName": "Código",
-            "pinned": "left",
-            "width": 138,
-            "filter": "agTextColumnFilter",
-            "sort": None,
-        },
-        {
-            "field": "name",
             "headerName": "Indicador",
-            "pinned": "left",
-            "width": 300,
-            "minWidth": 220,
-            "wrapText": True,
-            "autoHeight": True,
-            "filter": "agTextColumnFilter",
+            "children": [
+                {
+                    "field": "indicator_id",
+                    "headerName": "Código",
+                    "pinned": "left",
+                    "width": 138,
+                    "filter": "agTextColumnFilter",
+                    "sort": None,
+                },
+                {
+                    "field": "name",
+                    "headerName": "Nombre",
+                    "pinned": "left",
+                    "width": 300,
+                    "minWidth": 220,
+                    "wrapText": True,
+                    "autoHeight": True,
+                    "filter": "agTextColumnFilter",
+                },
+            ],
         },
         {
             "field": "unit_label",
@@ -400,13 +413,18 @@ def column_defs(filters: Filters) -> list[dict[str, Any]]:
             ],
         },
         {
-            "field": "status_text",
-            "headerName": "Estado (semáforo)",
-            "pinned": "right",
-            "width": 150,
-            "filter": "agTextColumnFilter",
-            "tooltipField": "status_reason",
-            "cellClass": {"function": "'exp-status exp-status-' + params.data.status"},
+            "headerName": "Estado 2020",
+            "children": [
+                {
+                    "field": "status_text",
+                    "headerName": "Semáforo",
+                    "pinned": "right",
+                    "width": 150,
+                    "filter": "agTextColumnFilter",
+                    "tooltipField": "status_reason",
+                    "cellClass": {"function": "'exp-status exp-status-' + params.data.status"},
+                },
+            ],
         },
         {
             "field": "responsible_units",
@@ -546,7 +564,7 @@ def view(filters: Filters) -> dict[str, Any]:
     facets = explore.facet_counts(summary, filters, ds)
     return {
         "units_options": _options(facets["units"]),
-        "oes_options": _options(facets["oes"]),
+        "oes_options": _oes_options(facets["oes"]),
         "levels_options": _options(facets["levels"]),
         "statuses_options": _options(facets["statuses"]),
         "row_data": grid_rows(rows, ds),
@@ -574,31 +592,28 @@ def export_frame(filters: Filters, filter_model: Any, virtual_rows: Any) -> pd.D
 # --------------------------------------------------------------------------- layout
 
 
-def _dropdown(
-    component_id: Ids, label: str, options: list, value: list, placeholder: str
-) -> html.Div:
-    label_id = f"{component_id.value}-etiqueta"
-    return html.Div(
+def _checklist(
+    component_id: Ids, legend: str, options: list, value: list, *, inline: bool = True
+) -> html.Fieldset:
+    """A multi-select filter: native labelled checkboxes in a fieldset named by its legend.
+
+    ``dbc.Checklist`` draws ``<input type=checkbox>`` + ``<label for>`` pairs. Neither Dash 4's
+    ``dcc.Dropdown`` (an ``aria-hidden`` focusable input) nor its ``dcc.Checklist`` (checkboxes
+    nested in ``role=option`` labels of an unnamed ``role=listbox``) passes axe-core.
+    """
+    return html.Fieldset(
         [
-            html.Label(
-                label, htmlFor=component_id.value, id=label_id, className="form-label fw-bold"
-            ),
-            dcc.Dropdown(
+            html.Legend(legend, className="form-label fw-bold exp-legend"),
+            dbc.Checklist(
                 id=component_id.value,
+                name=component_id.value,
                 options=options,
                 value=value,
-                multi=True,
-                placeholder=placeholder,
-                labels=DROPDOWN_LABELS,
-                closeOnSelect=False,
-                search_order="original",
-                maxHeight=320,
-                className="exp-dropdown",
+                inline=inline,
+                class_name="exp-checklist" + (" exp-checklist-inline" if inline else ""),
             ),
         ],
         className="exp-filter",
-        role="group",
-        **{"aria-labelledby": label_id},
     )
 
 
@@ -611,65 +626,61 @@ def layout(**query: Any) -> html.Div:
         dbc.CardBody(
             [
                 html.H2("Filtros", className="h5 mb-3"),
+                _checklist(
+                    Ids.UNITS,
+                    "Unidad responsable",
+                    state["units_options"],
+                    list(filters.units),
+                ),
                 dbc.Row(
                     [
                         dbc.Col(
-                            _dropdown(
-                                Ids.UNITS,
-                                "Unidad responsable",
-                                state["units_options"],
-                                list(filters.units),
-                                "Todas las unidades",
-                            ),
-                            md=6,
-                            xl=3,
-                        ),
-                        dbc.Col(
-                            _dropdown(
+                            _checklist(
                                 Ids.OES,
                                 "Objetivo estratégico (OES)",
                                 state["oes_options"],
                                 list(filters.oes),
-                                "Todos los objetivos",
+                                inline=False,
                             ),
-                            md=6,
-                            xl=3,
+                            lg=6,
                         ),
                         dbc.Col(
-                            _dropdown(
+                            _checklist(
                                 Ids.LEVELS,
                                 "Nivel",
                                 state["levels_options"],
                                 list(filters.levels),
-                                "OES y AES",
+                                inline=False,
                             ),
                             md=6,
-                            xl=3,
+                            lg=3,
                         ),
                         dbc.Col(
-                            _dropdown(
+                            _checklist(
                                 Ids.STATUSES,
                                 "Estado (semáforo)",
                                 state["statuses_options"],
                                 list(filters.statuses),
-                                "Todos los estados",
+                                inline=False,
                             ),
                             md=6,
-                            xl=3,
+                            lg=3,
                         ),
                     ],
-                    className="g-3",
+                    className="g-3 mt-0",
                 ),
                 dbc.Row(
                     [
                         dbc.Col(
                             html.Div(
                                 [
-                                    html.Label(
+                                    html.Div(
                                         "Años mostrados (logros esperados y valores obtenidos)",
-                                        htmlFor=Ids.YEARS.value,
+                                        id=YEARS_LABEL_ID,
                                         className="form-label fw-bold",
                                     ),
+                                    # handles only (arrow keys, Home/End): the two number boxes
+                                    # Dash 4 draws next to them have no label
                                     dcc.RangeSlider(
                                         id=Ids.YEARS.value,
                                         min=YEAR_MIN,
@@ -678,6 +689,7 @@ def layout(**query: Any) -> html.Div:
                                         marks=year_marks,
                                         value=[filters.year_from, filters.year_to],
                                         allowCross=False,
+                                        allow_direct_input=False,
                                         className="exp-years",
                                     ),
                                     html.P(
@@ -686,6 +698,8 @@ def layout(**query: Any) -> html.Div:
                                     ),
                                 ],
                                 className="exp-filter",
+                                role="group",
+                                **{"aria-labelledby": YEARS_LABEL_ID},
                             ),
                             lg=9,
                         ),
@@ -787,6 +801,9 @@ def layout(**query: Any) -> html.Div:
                     "enableCellTextSelection": True,
                     "ensureDomOrder": True,
                     "animateRows": False,
+                    # one Tab stop: arrow keys move inside the grid, Tab leaves it
+                    "tabToNextCell": {"function": "false"},
+                    "tabToNextHeader": {"function": "false"},
                 },
                 columnSize=None,
                 className="exp-grid",
@@ -838,7 +855,9 @@ def sync_filters(
 ) -> tuple:
     """URL ⇄ widgets. The URL wins when it changed (back/forward, opened link); otherwise the
     widgets (or "Limpiar filtros") define the filters and the canonical query is pushed."""
-    if pathname is not None and dash.strip_relative_path(pathname) != PATH.strip("/"):
+    if not isinstance(pathname, str) or not pathname.startswith("/"):
+        raise PreventUpdate  # a malformed request: nothing to update
+    if dash.strip_relative_path(pathname) != PATH.strip("/"):
         raise PreventUpdate  # the location moved to another page: not ours to handle
     triggered = set(ctx.triggered_prop_ids)
     from_url = f"{Ids.LOCATION.value}.search" in triggered

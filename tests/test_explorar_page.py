@@ -15,7 +15,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from dash import no_update
+from dash import html, no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
@@ -123,6 +123,37 @@ def test_layout_from_query_is_filtered():
     assert _find(page, Ids.NOTICES.value).children == []
     assert _find(page, Ids.COUNT.value).children.startswith(f"{len(expected)} indicadores")
     assert _find(page, Ids.STORE.value).data["units"] == ["DGC"]
+
+
+def _label(option: dict) -> str:
+    label = option["label"]
+    return label if isinstance(label, str) else " ".join(_texts(html.Div(label)))
+
+
+def test_filters_are_labelled_checklists_and_the_grid_is_one_tab_stop():
+    page = explorar.layout(unidad="DGC")
+    for component_id in (Ids.UNITS, Ids.OES, Ids.LEVELS, Ids.STATUSES):
+        checklist = _find(page, component_id.value)
+        assert type(checklist).__name__ == "Checklist", component_id
+        assert checklist.options and all("(" in _label(o) for o in checklist.options)
+    assert _find(page, Ids.YEARS.value).allow_direct_input is False
+    options = _find(page, Ids.GRID.value).dashGridOptions
+    assert options["tabToNextCell"] == {"function": "false"}
+    assert options["tabToNextHeader"] == {"function": "false"}
+
+
+def test_pinned_columns_are_grouped():
+    """A pinned area without a column group gets an empty (invalid) header group row."""
+    for col in explorar.column_defs(Filters()):
+        if "children" not in col:
+            assert "pinned" not in col, col["field"]
+    groups = {
+        col["headerName"]: [child.get("pinned") for child in col["children"]]
+        for col in explorar.column_defs(Filters())
+        if "children" in col
+    }
+    assert groups["Indicador"] == ["left", "left"]
+    assert groups["Estado 2020"] == ["right"]
 
 
 def test_layout_with_garbage_shows_notice_and_everything():
@@ -247,6 +278,12 @@ def test_clear_button_resets_filters():
 def test_sync_ignores_other_pages():
     with pytest.raises(PreventUpdate):
         _sync([f"{Ids.LOCATION.value}.search"], search="", pathname="/unidades")
+
+
+@pytest.mark.parametrize("pathname", [None, 7, ["/explorar"], "", "explorar", "//explorar/x"])
+def test_sync_rejects_malformed_pathname(pathname):
+    with pytest.raises(PreventUpdate):
+        _sync([f"{Ids.UNITS.value}.value"], units=["DGC"], pathname=pathname)
 
 
 # --------------------------------------------------------------------------- view & count

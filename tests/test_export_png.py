@@ -160,6 +160,34 @@ def test_slide_without_theme_or_title():
     assert min(font_sizes(slide.to_plotly_json())) >= MIN_FONT_SIZE
 
 
+def test_multi_line_title_becomes_title_and_subtitle():
+    """plotly clips a multi-line title anchored at the top: the lines after the first go to
+    title.subtitle, and the margin makes room for both."""
+    one_line = slide_figure(line_chart(), title="Grado de cumplimiento")
+    slide = slide_figure(line_chart(), title="Grado de cumplimiento<br><sup>Unidad: DGC</sup>")
+    assert slide.layout.title.text == "Grado de cumplimiento"
+    assert slide.layout.title.subtitle.text == "Unidad: DGC"
+    assert MIN_FONT_SIZE <= slide.layout.title.subtitle.font.size < slide.layout.title.font.size
+    assert slide.layout.margin.t > one_line.layout.margin.t
+    assert not one_line.layout.title.subtitle.text
+    # a title longer than a line is wrapped the same way, words intact
+    long = slide_figure(line_chart(), title=" ".join(["indicador"] * 20))
+    assert "<br" not in long.layout.title.text
+    text = f"{long.layout.title.text} {long.layout.title.subtitle.text}".replace("<br>", " ")
+    assert text.split() == ["indicador"] * 20
+    # and a figure's own multi-line title too (what the ZIP renders)
+    own = line_chart(
+        title={"text": "Propio<br>Segunda línea", "yref": "container", "y": 0.98, "yanchor": "top"}
+    )
+    slide = slide_figure(own)
+    assert (slide.layout.title.text, slide.layout.title.subtitle.text) == (
+        "Propio",
+        "Segunda línea",
+    )
+    patch = slide_patch(own)
+    assert apply_patch(wire(own), patch) == wire(slide)
+
+
 def test_slide_patch_turns_the_screen_figure_into_the_slide():
     fig = line_chart()
     fig.add_scatter(

@@ -49,10 +49,13 @@ def _wait_grid(page, expected: list[str]) -> list[str]:
     return page.evaluate(GRID_CODES_JS)
 
 
-def _pick(page, dropdown_id: str, value: str) -> None:
-    page.locator(f"#{dropdown_id}").click()
-    page.locator(f".dash-dropdown-option:has(input[value='{value}'])").click()
-    page.keyboard.press("Escape")
+def _box(page, checklist_id: str, value: str):
+    """The checkbox of ``value`` in the filter checklist ``checklist_id``."""
+    return page.locator(f"#{checklist_id} input[type=checkbox][value='{value}']")
+
+
+def _pick(page, checklist_id: str, value: str) -> None:
+    _box(page, checklist_id, value).check()
 
 
 def _wait_url(page, suffix: str) -> None:
@@ -102,8 +105,9 @@ def test_copied_url_restores_view_and_back_steps_through_filters(page):
     dgc_aes = _owned_by("DGC", "AES")
     page.open("/explorar?unidad=DGC&nivel=AES")
     assert _wait_grid(page, dgc_aes) == dgc_aes
-    assert "DGC" in page.locator("#exp-unidad").inner_text()
-    assert "AES" in page.locator("#exp-nivel").inner_text()
+    assert _box(page, "exp-unidad", "DGC").is_checked()
+    assert _box(page, "exp-nivel", "AES").is_checked()
+    assert not _box(page, "exp-nivel", "OES").is_checked()
 
     # a further filter, then back: the previous filter comes back, and back again
     _pick(page, "exp-nivel", "OES")
@@ -112,7 +116,10 @@ def test_copied_url_restores_view_and_back_steps_through_filters(page):
     page.go_back()
     _wait_url(page, "/explorar?unidad=DGC&nivel=AES")
     assert _wait_grid(page, dgc_aes) == dgc_aes
-    assert "OES" not in page.locator("#exp-nivel").inner_text().replace("AES", "")
+    page.wait_for_function(
+        "() => !document.querySelector(\"#exp-nivel input[value='OES']\").checked"
+    )
+    assert _box(page, "exp-nivel", "AES").is_checked()
     page.go_forward()
     _wait_url(page, "/explorar?unidad=DGC&nivel=AES&nivel=OES")
     assert _wait_grid(page, DGC) == DGC
@@ -136,5 +143,5 @@ def test_unidades_links_lead_to_the_filtered_explorer(page):
     card.locator("a.uni-link").click()
     _wait_url(page, "/explorar?unidad=DGC")
     assert _wait_grid(page, DGC) == DGC
-    assert "DGC" in page.locator("#exp-unidad").inner_text()
+    assert _box(page, "exp-unidad", "DGC").is_checked()
     page.assert_clean()
