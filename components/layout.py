@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
@@ -254,3 +257,33 @@ def findings_box(
         id=element_id,
         className="findings-box mb-4" + (" findings-empty" if findings.empty else ""),
     )
+
+
+def cached_layout(
+    canonical: Callable[..., dict[str, Any]] = lambda **_: {}, maxsize: int = 128
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Memoize a page's ``layout``: the data is static for the life of the process.
+
+    ``canonical(**url_params)`` maps the URL parameters to the ones that change the page (e.g. an
+    OES code in any accepted spelling to its canonical form), so equivalent URLs share one
+    entry. The component tree is built once per key and per worker; Dash serializes it per
+    request without changing it. The cache is bounded (LRU), so odd URLs cannot grow it.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.lru_cache(maxsize=maxsize)
+        def build(items: tuple[tuple[str, Any], ...]) -> Any:
+            return func(**dict(items))
+
+        @functools.wraps(func)
+        def layout(**url_params: Any) -> Any:
+            key = canonical(**url_params)
+            try:
+                return build(tuple(sorted(key.items())))
+            except TypeError:  # an unhashable parameter: build without the cache
+                return func(**key)
+
+        layout.cache_clear = build.cache_clear  # type: ignore[attr-defined]
+        return layout
+
+    return decorate

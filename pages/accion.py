@@ -20,6 +20,7 @@ from components.format import fmt_value, unit_label
 from components.graph import chart_card
 from components.layout import (
     breadcrumbs,
+    cached_layout,
     canonical_aes,
     findings_box,
     markdown,
@@ -281,6 +282,7 @@ def _pager(ds: Dataset, code: str) -> html.Nav:
     )
 
 
+@cached_layout(lambda code=None, **_: {"code": resolve(code) or code})
 def layout(code: str | None = None, **_query: Any) -> html.Div:
     """The AES page, or the not-found content for an unknown code."""
     canonical = resolve(code)

@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.layout import breadcrumbs
+from components.layout import breadcrumbs, cached_layout
 from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
 
@@ -233,6 +233,7 @@ def _counts(findings: pd.DataFrame, groups: list) -> html.P:
     )
 
 
+@cached_layout()
 def layout(**_query: Any) -> html.Div:
     """The data-quality page (query parameters are ignored)."""
     ds = get_dataset()

@@ -20,6 +20,7 @@ takes the same keys. As on /explorar (see its module docstring for how Dash 4's
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
@@ -34,7 +35,7 @@ from dash.exceptions import PreventUpdate
 from components.covid_charts import diverging_change, dumbbell, trend_lines
 from components.format import fmt_change, fmt_pct, fmt_value, unit_label
 from components.graph import chart_card
-from components.layout import breadcrumbs
+from components.layout import breadcrumbs, cached_layout
 from pesem import covid
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import ASSESSED_YEAR, PREVIOUS_YEAR
@@ -756,6 +757,11 @@ def passages_section(ds: Dataset) -> html.Section:
 # --------------------------------------------------------------------------- layout + callback
 
 
+@cached_layout(
+    lambda **query: dict(
+        zip((covid.KEY_MODE, covid.KEY_SCOPE), covid.parse_view(query), strict=True)
+    )
+)
 def layout(**query: Any) -> html.Div:
     """The COVID-19 page in the view of the URL query (``vista``, ``alcance``; see the module
     docstring); invalid values show the default view."""
@@ -829,7 +835,12 @@ def sync_view(search: Any, mode: Any, scope: Any, pathname: Any) -> tuple[Any, A
 )
 def update(mode: str | None, scope: str | None) -> tuple[list[Any], html.Div]:
     """Presentation or scope changed (clicked, or set from the URL): redraw charts and table."""
-    mode, scope = _mode(mode), _scope(scope)
+    return _view(_mode(mode), _scope(scope))
+
+
+@functools.lru_cache(maxsize=8)
+def _view(mode: str, scope: str) -> tuple[list[Any], html.Div]:
+    # Four possible views of static data: build each once per worker (≈1 s of figure work).
     ds = get_dataset()
     comp = covid.filter_scope(covid.comparison(ds), scope)
     return chart_cards(mode, scope, ds), comparison_table(comp)

@@ -21,6 +21,7 @@ from components.graph import chart_card
 from components.layout import (
     avance_pair,
     breadcrumbs,
+    cached_layout,
     canonical_oes,
     findings_box,
     html_table,
@@ -266,6 +267,7 @@ def _aes_table(ds: Dataset, code: str, summary: pd.DataFrame, findings: pd.DataF
     )
 
 
+@cached_layout(lambda code=None, **_: {"code": resolve(code) or code})
 def layout(code: str | None = None, **_query: Any) -> html.Div:
     """The OES page, or the not-found content for an unknown code."""
     canonical = resolve(code)

@@ -17,7 +17,7 @@ from dash import dcc, html
 from components.charts import oes_status_overview
 from components.format import fmt_change_arrow, fmt_value
 from components.graph import chart_card
-from components.layout import markdown, registered_path, status_badge, summary_badge
+from components.layout import cached_layout, markdown, registered_path, status_badge, summary_badge
 from pesem import status as status_rules
 from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
@@ -345,6 +345,7 @@ def _findings_section(findings: pd.DataFrame) -> html.Section:
     )
 
 
+@cached_layout()
 def layout(**_query: Any) -> html.Div:
     """The summary page (query parameters are ignored)."""
     ds = get_dataset()

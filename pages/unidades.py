@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.graph import chart_card
-from components.layout import status_badge
+from components.layout import cached_layout, status_badge
 from components.theme import PALETTE, empty_figure
 from pesem import explore
 from pesem.loader import get_dataset
@@ -186,6 +186,7 @@ def _unit_card(row: dict[str, Any], rules: dict[str, Any]) -> dbc.Col:
     )
 
 
+@cached_layout()
 def layout(**_query: Any) -> html.Div:
     ds = get_dataset()
     summary = indicator_summary(ds)
