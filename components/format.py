@@ -1,4 +1,4 @@
-"""Number formatting as the report prints numbers (``83.33%``, ``37,368``, ``0.31``), in Spanish UI."""
+"""Number formatting as the report prints it (``83.33%``, ``37,368``, ``0.31``), Spanish UI."""
 
 from __future__ import annotations
 

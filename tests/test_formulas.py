@@ -1,6 +1,5 @@
 """Formula and status tests on cases taken from the report and on edge cases."""
 
-
 import pytest
 
 from pesem.formulas import (
