@@ -8,15 +8,13 @@ data/body_values.csv, and spot-checks the narrative files and the claims.
 from __future__ import annotations
 
 import csv
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from .seed import REPO, SEED_NAME, seed_path  # noqa: F401
+
 DATA = REPO / "data"
-SEED_NAME = "reporte-seguimiento-pesem-rree-2020.md"
 
 # Annex 6.1 columns (both annex tables; the second only adds an empty column at the end).
 ANNEX_POS = {
@@ -45,17 +43,6 @@ AES_BODY_POS = {
     "reported_tipo1": 10,
     "reported_tipo2": 11,
 }
-
-
-def seed_path() -> Path:
-    env = os.environ.get("PESEM_SEED")
-    path = Path(env) if env else REPO.parent / "shared" / "seed" / SEED_NAME
-    if not path.is_file():
-        message = f"seed report not found at {path} (set PESEM_SEED to its path)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI always has shared/ beside the clone: never skip there
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,23 +11,11 @@ import yaml
 
 from pesem import importer
 
-REPO = Path(__file__).resolve().parents[1]
+from .seed import REPO, SEED_NAME, seed_path  # noqa: F401
+
 DATA = REPO / "data"
-SEED_NAME = "reporte-seguimiento-pesem-rree-2020.md"
 #: Hand-maintained files of data/: not produced from the report.
 CURATED = {"README.md", "status_rules.yaml"}
-
-
-def seed_path() -> Path:
-    """The seed report: $PESEM_SEED, else shared/seed/ next to the repository."""
-    env = os.environ.get("PESEM_SEED")
-    path = Path(env) if env else REPO.parent / "shared" / "seed" / SEED_NAME
-    if not path.is_file():
-        message = f"seed report not found at {path} (set PESEM_SEED to its path)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI always has shared/ beside the clone: never skip there
-        pytest.skip(message)
-    return path
 
 
 def tree(root: Path) -> dict[str, bytes]:
