@@ -26,6 +26,7 @@ no back-button trap on a URL with ignored values).
 
 from __future__ import annotations
 
+import functools
 import math
 from enum import StrEnum
 from typing import Any
@@ -557,8 +558,12 @@ def chart_block(rows: pd.DataFrame, filters: Filters) -> dbc.Card:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def view(filters: Filters) -> dict[str, Any]:
-    """Everything that follows the filters: options with counts, grid, count, chart."""
+    """Everything that follows the filters: options with counts, grid, count, chart.
+
+    Cached per filter combination (the data is static; Filters is frozen): treat as read-only.
+    """
     ds, summary = _dataset(), _summary()
     rows = explore.apply(summary, filters)
     facets = explore.facet_counts(summary, filters, ds)
