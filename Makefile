@@ -66,8 +66,11 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
-bench: $(DEV_STAMP)
-	@if [ -d bench ]; then $(PY) -m bench; else echo "no bench/ folder yet"; fi
+bench: $(DEV_STAMP) browser
+	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" != "0" ] && SUDO="sudo"; \
+		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends wrk; }
+	$(PY) -m bench
 
 import: $(RUNTIME_STAMP)
 	$(PY) -m pesem.importer "$(REPORT)" --out data/
