@@ -657,7 +657,7 @@ def _code_block(code: str, title: str, comp: pd.DataFrame, rows: pd.DataFrame) -
     href = code_href(code)
     return html.Article(
         [
-            html.H4(
+            html.H3(
                 [
                     dcc.Link(code, href=href) if href else code,
                     " ",

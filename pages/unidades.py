@@ -221,6 +221,7 @@ def layout(**_query: Any) -> html.Div:
                 ],
                 className="lead",
             ),
+            html.H2("Estado 2020 por unidad", className="h4"),
             chart_card(
                 Ids.CHART.value,
                 status_figure(units, ds.status_rules),
