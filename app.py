@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 from dash._pages import _path_to_page  # the pages router's own matcher (private, stable since 2.5)
 
-from components import png_zip
+from components import plotly_bundle, png_zip
 from components.theme import SOURCE_LINE, apply_theme
 from pesem import server as pesem_server
 from pesem.loader import get_dataset
@@ -122,6 +122,7 @@ app.layout = html.Div(
 )
 
 server = app.server
+plotly_bundle.register(server)
 _dash_config = app._config
 # The page config need not tell every visitor the server's exact Python build.
 app._config = lambda: {k: v for k, v in _dash_config().items() if k != "python_version"}

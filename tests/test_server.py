@@ -370,3 +370,20 @@ def test_gunicorn_config_binds_loopback_unless_bind_all(monkeypatch):
     assert config["workers"] == 2 and config["preload_app"] is True
     monkeypatch.setenv("BIND_ALL", "1")
     assert runpy.run_path(str(Path(ROOT, "gunicorn.conf.py")))["bind"] == ["0.0.0.0:8123"]
+
+
+def test_dcc_graph_gets_the_cartesian_plotly_bundle():
+    from app import server
+
+    client = server.test_client()
+    response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")
+    assert response.status_code == 200
+    assert b"plotly.js (cartesian - minified) v4.1.1" in response.data[:200]
+    assert len(response.data) < 2_000_000  # the full bundle is 4.8 MB
+    assert response.headers["Content-Security-Policy"]
+    etag = response.headers["ETag"]
+    again = client.get(
+        "/_dash-component-suites/plotly/package_data/plotly.min.js",
+        headers={"If-None-Match": etag},
+    )
+    assert again.status_code == 304

@@ -46,7 +46,15 @@ DGC = _owned_by("DGC")
 
 def _wait_grid(page, expected: list[str]) -> list[str]:
     page.wait_for_function(WAIT_CODES_JS, arg=expected)
-    return page.evaluate(GRID_CODES_JS)
+    # AG Grid may redraw its rows once more right after (e.g. when the count updates): read
+    # until the rows settle rather than trusting one snapshot.
+    codes: list[str] = []
+    for _ in range(50):
+        codes = page.evaluate(GRID_CODES_JS)
+        if codes == expected:
+            break
+        page.wait_for_timeout(200)
+    return codes
 
 
 def _box(page, checklist_id: str, value: str):
