@@ -294,7 +294,8 @@ def _growth_rows(res: dict[str, Any], b: Budgets) -> list[Row]:
                 "growth",
                 _short(g["label"]),
                 f"p95 on ×{factor} data (CPU ×, answer size ×)",
-                f"{fmt_ms(g['big_p95_ms'])} (cpu {cpu}, size {size})",
+                f"{fmt_ms(g['big_p95_ms'])} (cpu {cpu}, size {size})"
+                + (f" {g['big_errors']} errors" if g.get("big_errors") else ""),
                 f"real {fmt_ms(g['real_p95_ms'])}"
                 + (
                     f" · cold big {g['big_cold_ms']:,.0f} ms"
