@@ -1,4 +1,4 @@
-"""Vendored front-end bundle served by Dash as a component suite (see components/plotly_bundle.py).
+"""Vendored front-end bundle, served in place of plotly.min.js (see components/plotly_bundle.py).
 
 ``plotly-cartesian.min.js`` is npm ``plotly.js-cartesian-dist-min`` at the plotly.js version the
 Python plotly package ships (MIT, LICENSE-plotly.js). It has the trace types the dashboard draws
