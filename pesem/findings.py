@@ -70,46 +70,35 @@ def avance_findings(ds: Dataset) -> list[dict]:
             field = f"Avance Tipo {tipo[-1]} {ASSESSED_YEAR}"
             key = (ind["indicator_id"], f"reported_{tipo}", ASSESSED_YEAR)
             printed = raw.get(key, "")
-            if not is_missing(reported) and not is_missing(computed):
-                if not agrees(reported, computed, decimals_of(printed)):
-                    hint = _lookalike(ds, ind, tipo, reported, decimals_of(printed))
-                    out.append(
-                        _finding(
-                            "avance_no_recalcula",
-                            ind,
-                            "Anexo 6.1",
-                            field,
-                            printed,
-                            f"{computed:.1f}%",
-                            f"{field}: el reporte dice {printed}; con los datos del anexo "
-                            f"resulta {computed:.1f}%.{hint}",
-                        )
-                    )
-            elif not is_missing(reported):
-                out.append(
-                    _finding(
-                        "avance_no_recalcula",
-                        ind,
-                        "Anexo 6.1",
-                        field,
-                        printed,
-                        "no calculable",
-                        f"{field}: el reporte dice {printed}, pero {ind[f'{tipo}_reason']}.",
-                    )
+            if is_missing(reported) and is_missing(computed):
+                continue
+            computed_text = "no calculable" if is_missing(computed) else f"{computed:.1f}%"
+            if is_missing(reported):
+                kind, reported_text = "avance_no_reportado", printed or "(vacío)"
+                message = f"el reporte no lo informa; con los datos resulta {computed_text}."
+            elif is_missing(computed):
+                kind, reported_text = "avance_no_recalcula", printed
+                message = f"el reporte dice {printed}, pero {ind[f'{tipo}_reason']}."
+            elif agrees(reported, computed, decimals_of(printed)):
+                continue
+            else:
+                kind, reported_text = "avance_no_recalcula", printed
+                hint = _lookalike(ds, ind, tipo, reported, decimals_of(printed))
+                message = (
+                    f"el reporte dice {printed}; con los datos del anexo "
+                    f"resulta {computed_text}.{hint}"
                 )
-            elif not is_missing(computed):
-                out.append(
-                    _finding(
-                        "avance_no_reportado",
-                        ind,
-                        "Anexo 6.1",
-                        field,
-                        printed or "(vacío)",
-                        f"{computed:.1f}%",
-                        f"{field}: el reporte no lo informa; con los datos resulta "
-                        f"{computed:.1f}%.",
-                    )
+            out.append(
+                _finding(
+                    kind,
+                    ind,
+                    "Anexo 6.1",
+                    field,
+                    reported_text,
+                    computed_text,
+                    f"{field}: {message}",
                 )
+            )
     return out
 
 
