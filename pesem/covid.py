@@ -58,6 +58,10 @@ COMPARISON_COLUMNS = [
     "change_icon",
     "note",
 ]
+#: The columns :func:`comparison` adds; the others are :func:`pesem.metrics.indicator_summary`'s.
+_DERIVED_COLUMNS = frozenset(
+    {"code", "raw_2019", "raw_2020", "change_direction", "change_label", "change_icon", "note"}
+)
 
 # --------------------------------------------------------------------------- numbers
 
@@ -100,25 +104,7 @@ def comparison(ds: Dataset) -> pd.DataFrame:
     Rows keep the annex order (OES, then its AES).
     """
     summary = indicator_summary(ds)
-    frame = summary[
-        [
-            "indicator_id",
-            "level",
-            "oes_code",
-            "aes_code",
-            "seq",
-            "name",
-            "unit",
-            "direction",
-            "achieved_2019",
-            "achieved_2020",
-            "missing_2019_reason",
-            "missing_2020_reason",
-            "change_abs",
-            "change_pct",
-            "change_reason",
-        ]
-    ].copy()
+    frame = summary[[c for c in COMPARISON_COLUMNS if c not in _DERIVED_COLUMNS]].copy()
     frame["code"] = frame["aes_code"].where(frame["aes_code"] != "", frame["oes_code"])
     frame["raw_2019"] = frame["indicator_id"].map(_raw_cells(ds, PREVIOUS_YEAR)).fillna("")
     frame["raw_2020"] = frame["indicator_id"].map(_raw_cells(ds, ASSESSED_YEAR)).fillna("")

@@ -82,6 +82,8 @@ ANNEX_NAME = "Anexo 6.1 (sección 6)"
 #: here (indicator_id -> "descendente"). See data/README.md, "Direction rule".
 DIRECTION_OVERRIDES: dict[str, str] = {}
 
+#: One numeric cell of a table: the columns values.csv (annex) and body_values.csv (body) share.
+CELL_COLUMNS = ("indicator_id", "series", "year", "raw", "value", "missing_reason")
 OUTPUT_COLUMNS = {
     "oes.csv": ("oes_code", "name"),
     "aes.csv": ("aes_code", "oes_code", "description", "description_body"),
@@ -100,24 +102,8 @@ OUTPUT_COLUMNS = {
         "responsible_units",
         "provenance",
     ),
-    "values.csv": (
-        "indicator_id",
-        "series",
-        "year",
-        "raw",
-        "value",
-        "missing_reason",
-        "note",
-    ),
-    "body_values.csv": (
-        "table",
-        "indicator_id",
-        "series",
-        "year",
-        "raw",
-        "value",
-        "missing_reason",
-    ),
+    "values.csv": (*CELL_COLUMNS, "note"),
+    "body_values.csv": ("table", *CELL_COLUMNS),
     "claims.csv": (
         "claim_id",
         "indicator_id",
