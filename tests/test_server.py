@@ -6,11 +6,8 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,21 +15,10 @@ from dash import Input, Output
 from dash.exceptions import PreventUpdate
 
 from pesem.server import build_csp, validate_callback_body
-from tests.conftest import ROOT, free_port
+from tests.callback_bodies import CALLBACK_URL, router_body
+from tests.conftest import ROOT, run_gunicorn
 
-ROUTER_BODY = {
-    "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [
-        {"id": "_pages_content", "property": "children"},
-        {"id": "_pages_store", "property": "data"},
-    ],
-    "inputs": [
-        {"id": "_pages_location", "property": "pathname", "value": "/"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ],
-    "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
-}
-CALLBACK_URL = "/_dash-update-component"
+ROUTER_BODY = router_body(changed=("pathname", "search"))
 
 
 @pytest.fixture(scope="module")
@@ -184,15 +170,7 @@ MALFORMED = {
     "input id wrong type": json.dumps(
         {**ROUTER_BODY, "inputs": [{"id": 5, "property": "pathname", "value": "/"}]}
     ),
-    "pathname not a string": json.dumps(
-        {
-            **ROUTER_BODY,
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": 5},
-                {"id": "_pages_location", "property": "search", "value": ""},
-            ],
-        }
-    ),
+    "pathname not a string": json.dumps(router_body(5, changed=("pathname", "search"))),
     "outputs wrong type": json.dumps({**ROUTER_BODY, "outputs": "x"}),
     "changedPropIds wrong type": json.dumps({**ROUTER_BODY, "changedPropIds": "x"}),
     "unknown callback": json.dumps({**ROUTER_BODY, "output": "nope.children"}),
@@ -342,19 +320,7 @@ def test_malformed_data_stops_gunicorn(tmp_path):
     indicators = data / "indicators.csv"
     text = indicators.read_text(encoding="utf-8")
     indicators.write_text(text.replace("indicator_id", "indicador", 1), encoding="utf-8")
-    env = {
-        **os.environ,
-        "PESEM_DATA_DIR": str(data),
-        "PORT": str(free_port()),
-    }
-    completed = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_gunicorn({"PESEM_DATA_DIR": str(data)})
     assert completed.returncode != 0
     assert "indicators.csv" in completed.stdout + completed.stderr
 
@@ -372,13 +338,13 @@ def test_gunicorn_config_binds_loopback_unless_bind_all(monkeypatch):
     assert runpy.run_path(str(Path(ROOT, "gunicorn.conf.py")))["bind"] == ["0.0.0.0:8123"]
 
 
-def test_dcc_graph_gets_the_cartesian_plotly_bundle():
+def test_dcc_graph_gets_the_basic_plotly_bundle():
     from app import server
 
     client = server.test_client()
     response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")
     assert response.status_code == 200
-    assert b"plotly.js (cartesian - minified) v4.1.1" in response.data[:200]
+    assert b"plotly.js (basic - minified) v4.1.1" in response.data[:200]
     assert len(response.data) < 2_000_000  # the full bundle is 4.8 MB
     assert response.headers["Content-Security-Policy"]
     etag = response.headers["ETag"]
