@@ -14,7 +14,10 @@ For page authors (tests in ``tests/browser/`` are marked ``browser`` automatical
 
 ``live_server`` is the base URL (``http://127.0.0.1:PORT``) of the real app under gunicorn with
 the project's gunicorn.conf.py (2 workers); it uses ``$PESEM_DATA_DIR`` when set.
-``gunicorn_server(env)`` is a context manager that starts another one (e.g. on other data).
+``gunicorn_server(env)`` is a context manager that starts another one (e.g. on other data);
+``run_gunicorn(env)`` runs the start command in the foreground until it exits.
+
+``ds`` (the real dataset) and ``summary`` (its ``indicator_summary``) serve the unit tests.
 """
 
 from __future__ import annotations
@@ -30,22 +33,20 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from bench import CHROME_FLAGS, CHROMIUM  # the one set of Chromium flags (bench has no test deps)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pesem.loader import Dataset
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: The production start command (run from ROOT).
+GUNICORN_COMMAND = (sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server")
 STARTUP_TIMEOUT_S = 90
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 
@@ -58,6 +59,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+
+
+# --------------------------------------------------------------------------- domain data
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    """The real dataset of data/ (``pesem.loader.get_dataset()``, loaded once per process)."""
+    from pesem.loader import get_dataset
+
+    return get_dataset()
+
+
+@pytest.fixture(scope="module")
+def summary(ds: Dataset) -> pd.DataFrame:
+    """``pesem.metrics.indicator_summary(ds)``: one row per indicator."""
+    from pesem.metrics import indicator_summary
+
+    return indicator_summary(ds)
 
 
 # --------------------------------------------------------------------------- live server
@@ -99,7 +119,7 @@ def start_gunicorn(
     full_env.pop("BIND_ALL", None)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"],
+            GUNICORN_COMMAND,
             cwd=ROOT,
             env=full_env,
             stdout=log,
@@ -108,6 +128,19 @@ def start_gunicorn(
             start_new_session=True,  # its own process group, stopped as a whole
         )
     return process, f"http://127.0.0.1:{port}"
+
+
+def run_gunicorn(env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the start command in the foreground until it exits (start-ups that must fail).
+
+    On a free loopback port (``BIND_ALL`` unset), with ``env`` over this process's environment;
+    stdout and stderr are captured as text. Raises ``subprocess.TimeoutExpired`` after 120 s.
+    """
+    full_env = {**os.environ, "PORT": str(free_port()), **(env or {})}
+    full_env.pop("BIND_ALL", None)
+    return subprocess.run(
+        GUNICORN_COMMAND, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
 
 
 def wait_healthy(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
@@ -173,7 +206,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROME_FLAGS))
         try:
             yield instance
         finally:

@@ -21,19 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-CALLBACK_URL = "/_dash-update-component"
-ROUTER_BODY = {
-    "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [
-        {"id": "_pages_content", "property": "children"},
-        {"id": "_pages_store", "property": "data"},
-    ],
-    "inputs": [
-        {"id": "_pages_location", "property": "pathname", "value": "/"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ],
-    "changedPropIds": ["_pages_location.pathname"],
-}
+from tests.callback_bodies import CALLBACK_URL, router_body
+
+ROUTER_BODY = router_body()
 #: What a bad request may answer: a client error, or a harmless success / no update.
 HARMLESS = {200, 204, 400, 404, 405, 413, 415}
 TRACE_MARKERS = ("Traceback", 'File "', "/work/", '.py"', "site-packages", "Error:")

@@ -21,7 +21,6 @@ import runpy
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -33,25 +32,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _stop, free_port, start_gunicorn, wait_healthy
+from tests.callback_bodies import CALLBACK_URL, router_body
+from tests.conftest import ROOT, _stop, run_gunicorn, start_gunicorn, wait_healthy
 
 LOAD_CONNECTIONS = 32
 LOAD_SECONDS = 30
-
-
-def _router_body(pathname: str, search: str = "") -> dict:
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
 
 
 def _explorer_view_body() -> dict:
@@ -77,14 +62,14 @@ LOAD_MIX: list[tuple[str, str, dict | None]] = [
     ("GET", "/assets/app.css", None),
     ("GET", "/_dash-layout", None),
     ("GET", "/_dash-dependencies", None),
-    ("POST", "/_dash-update-component", _router_body("/")),
-    ("POST", "/_dash-update-component", _router_body("/oes/OES.01")),
-    ("POST", "/_dash-update-component", _router_body("/aes/AES.01.10")),
-    ("POST", "/_dash-update-component", _router_body("/explorar", "?nivel=AES")),
-    ("POST", "/_dash-update-component", _router_body("/unidades")),
-    ("POST", "/_dash-update-component", _router_body("/calidad")),
-    ("POST", "/_dash-update-component", _router_body("/covid")),
-    ("POST", "/_dash-update-component", _explorer_view_body()),
+    ("POST", CALLBACK_URL, router_body("/")),
+    ("POST", CALLBACK_URL, router_body("/oes/OES.01")),
+    ("POST", CALLBACK_URL, router_body("/aes/AES.01.10")),
+    ("POST", CALLBACK_URL, router_body("/explorar", "?nivel=AES")),
+    ("POST", CALLBACK_URL, router_body("/unidades")),
+    ("POST", CALLBACK_URL, router_body("/calidad")),
+    ("POST", CALLBACK_URL, router_body("/covid")),
+    ("POST", CALLBACK_URL, _explorer_view_body()),
 ]
 
 
@@ -124,17 +109,8 @@ def test_corrupted_data_file_stops_startup_naming_file_row_and_column(tmp_path):
     csv.writer(out, lineterminator="\n").writerows(rows)
     values.write_text(out.getvalue(), encoding="utf-8")
 
-    env = {**os.environ, "PESEM_DATA_DIR": str(data), "PORT": str(free_port())}
-    env.pop("BIND_ALL", None)
     started = time.monotonic()
-    completed = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_gunicorn({"PESEM_DATA_DIR": str(data)})
     assert completed.returncode != 0, "gunicorn started on a corrupted data file"
     assert time.monotonic() - started < 60
     stderr = completed.stderr

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from pesem.server import SECURITY_HEADERS
+from tests.callback_bodies import CALLBACK_URL, router_body
 from tests.conftest import ROOT
 
-CALLBACK_URL = "/_dash-update-component"
 #: What must never reach a user: a Python trace, a source path, an exception's own message.
 LEAK_PATTERNS = [
     r"Traceback \(most recent call last\)",
@@ -64,21 +64,6 @@ def _assert_security_headers(headers: dict[str, str], what: str) -> None:
     assert "'unsafe-eval'" not in csp, what
     for name, value in SECURITY_HEADERS.items():
         assert headers.get(name.lower()) == value, f"{what}: {name} is {headers.get(name.lower())}"
-
-
-def _router_body(pathname: str = "/") -> dict:
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
 
 
 def _csv_download_body(n_clicks: int) -> dict:
@@ -163,7 +148,7 @@ def test_exception_in_a_page_callback_is_500_without_trace(client, monkeypatch):
     assert b"secret detail" not in response.get_data()
     _assert_security_headers({k.lower(): v for k, v in response.headers.items()}, "500 callback")
     monkeypatch.undo()
-    assert client.post(CALLBACK_URL, json=_router_body()).status_code == 200
+    assert client.post(CALLBACK_URL, json=router_body()).status_code == 200
 
 
 def test_exception_outside_callbacks_is_a_plain_500(client, monkeypatch):
@@ -183,23 +168,15 @@ def test_exception_outside_callbacks_is_a_plain_500(client, monkeypatch):
 MALFORMED_BODIES = {
     "broken JSON": b'{"output": ',
     "wrong types": json.dumps({"output": 1, "outputs": "x", "inputs": {}}).encode(),
-    "unknown output": json.dumps({**_router_body(), "output": "nope.children"}).encode(),
+    "unknown output": json.dumps({**router_body(), "output": "nope.children"}).encode(),
     "outputs of another callback": json.dumps(
-        {**_router_body(), "outputs": [{"id": "exp-conteo", "property": "children"}] * 2}
+        {**router_body(), "outputs": [{"id": "exp-conteo", "property": "children"}] * 2}
     ).encode(),
     "outputs missing": json.dumps(
-        {k: v for k, v in _router_body().items() if k != "outputs"}
+        {k: v for k, v in router_body().items() if k != "outputs"}
     ).encode(),
-    "pathname not a path": json.dumps(_router_body("javascript:alert(1)")).encode(),
-    "pathname null": json.dumps(
-        {
-            **_router_body(),
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": None},
-                {"id": "_pages_location", "property": "search", "value": ""},
-            ],
-        }
-    ).encode(),
+    "pathname not a path": json.dumps(router_body("javascript:alert(1)")).encode(),
+    "pathname null": json.dumps(router_body(None)).encode(),
 }
 
 
@@ -237,7 +214,7 @@ def _response_kinds(bundle: str) -> list[tuple[str, str, bytes | None, dict[str,
         ("GET", "/_dash-layout", None, {}, 200),
         ("GET", "/_dash-dependencies", None, {}, 200),
         ("GET", "/_favicon.ico", None, {}, 200),
-        ("POST", CALLBACK_URL, json.dumps(_router_body("/calidad")).encode(), {}, 200),
+        ("POST", CALLBACK_URL, json.dumps(router_body("/calidad")).encode(), {}, 200),
         ("POST", CALLBACK_URL, json.dumps(_csv_download_body(0)).encode(), {}, 204),
         ("POST", CALLBACK_URL, b"{", {}, 400),
         ("POST", CALLBACK_URL, b"a=1", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
