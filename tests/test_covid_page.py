@@ -6,16 +6,11 @@ callback context variable, as the renderer would.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextvars import copy_context
 from typing import Any
 
-import dash
 import plotly.graph_objects as go
 import pytest
 from dash import dcc, html, no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
@@ -23,79 +18,22 @@ from pages import calidad
 from pages import covid as page
 from pesem import covid
 from pesem.findings import find_all
-from pesem.loader import get_dataset
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return get_dataset()
-
-
-def walk(component: Any) -> Iterator[Any]:
-    """Every component of a tree (depth first), including the root."""
-    if component is None or isinstance(component, str | int | float):
-        return
-    if isinstance(component, list | tuple):
-        for child in component:
-            yield from walk(child)
-        return
-    yield component
-    yield from walk(getattr(component, "children", None))
-    for prop in ("title",):  # AccordionItem titles are components or text
-        value = getattr(component, prop, None)
-        if not isinstance(value, str):
-            yield from walk(value)
-
-
-def text_of(component: Any) -> str:
-    parts = []
-    for node in walk(component):
-        children = getattr(node, "children", None)
-        if isinstance(children, str | int | float):
-            parts.append(str(children))
-        elif isinstance(children, list):
-            parts += [str(c) for c in children if isinstance(c, str | int | float)]
-        title = getattr(node, "title", None)
-        if isinstance(title, str):
-            parts.append(title)
-    return " ".join(parts)
-
-
-def by_id(tree: Any, component_id: str) -> Any:
-    return next(n for n in walk(tree) if getattr(n, "id", None) == component_id)
-
-
-def graph_figure(tree: Any, graph_id: str) -> go.Figure:
-    graph = next(
-        n for n in walk(tree) if isinstance(n, dcc.Graph) and getattr(n, "id", None) == graph_id
-    )
-    return go.Figure(graph.figure)
+from tests.page_helpers import (
+    by_id,
+    graph_figure,
+    graphs,
+    nav_entry,
+    png_names,
+    run_callback,
+    text_of,
+    walk,
+)
 
 
 def table_rows(tree: Any) -> list[Any]:
     table = by_id(tree, page.Ids.TABLE)
     body = next(n for n in walk(table) if isinstance(n, html.Tbody))
     return list(body.children)
-
-
-def graphs(tree: Any) -> list[dcc.Graph]:
-    return [n for n in walk(tree) if isinstance(n, dcc.Graph)]
-
-
-def png_names(tree: Any) -> list[str]:
-    return [g.config["toImageButtonOptions"]["filename"] for g in graphs(tree)]
-
-
-def run_callback(func, triggered: list[str], *args: Any) -> Any:
-    """Call ``func`` as Dash would after the ``triggered`` prop ids changed."""
-
-    def inner() -> Any:
-        context_value.set(
-            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
-        )
-        return func(*args)
-
-    return copy_context().run(inner)
 
 
 URL = f"{page.Ids.LOCATION.value}.search"
@@ -126,23 +64,20 @@ STEMS_ALL_ABS = [
 
 
 def test_pages_are_registered():
-    registry = {p["module"]: p for p in dash.page_registry.values()}
-    cov = registry["pages.covid"]
-    assert (cov["path"], cov["order"], cov["nav"], cov["nav_label"]) == (
+    assert nav_entry("pages.covid") == (
         "/covid",
         2,
         True,
         "Impacto COVID-19",
+        "Impacto COVID-19 — PESEM RREE 2020",
     )
-    assert cov["title"] == "Impacto COVID-19 — PESEM RREE 2020"
-    cal = registry["pages.calidad"]
-    assert (cal["path"], cal["order"], cal["nav"], cal["nav_label"]) == (
+    assert nav_entry("pages.calidad") == (
         "/calidad",
         4,
         True,
         "Calidad de datos",
+        "Calidad de datos — PESEM RREE 2020",
     )
-    assert cal["title"] == "Calidad de datos — PESEM RREE 2020"
 
 
 def test_ids_are_prefixed():

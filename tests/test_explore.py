@@ -14,8 +14,6 @@ import pytest
 
 from pesem import explore
 from pesem.explore import YEAR_MAX, YEAR_MIN, Filters
-from pesem.loader import get_dataset
-from pesem.metrics import indicator_summary
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -38,16 +36,6 @@ def _all_units() -> set[str]:
     return {
         u.strip() for row in _indicator_rows() for u in row["responsible_units"].split(",") if u
     }
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return get_dataset()
-
-
-@pytest.fixture(scope="module")
-def summary(ds):
-    return indicator_summary(ds)
 
 
 # --------------------------------------------------------------------------- apply

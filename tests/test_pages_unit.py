@@ -5,7 +5,6 @@ The layouts are plain functions of the URL code; the component trees are walked 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,67 +14,23 @@ import app  # noqa: F401  (the Dash app must exist before pages register themsel
 from components.layout import canonical_aes, canonical_oes, registered_path
 from pages import accion, objetivo, resumen
 from pesem.findings import find_all
-from pesem.loader import get_dataset
-from pesem.metrics import change_counts, indicator_summary, status_counts
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return get_dataset()
-
-
-@pytest.fixture(scope="module")
-def summary(ds):
-    return indicator_summary(ds)
-
-
-def walk(component: Any) -> Iterator[Any]:
-    """Every component of a tree (depth first), including the root."""
-    if component is None or isinstance(component, str | int | float):
-        return
-    if isinstance(component, list | tuple):
-        for child in component:
-            yield from walk(child)
-        return
-    yield component
-    yield from walk(getattr(component, "children", None))
-
-
-def text_of(component: Any) -> str:
-    """All the text of a tree (markdown included), whitespace collapsed to single spaces."""
-    parts: list[str] = []
-
-    def collect(node: Any) -> None:
-        if node is None:
-            return
-        if isinstance(node, str | int | float):
-            parts.append(str(node))
-        elif isinstance(node, list | tuple):
-            for child in node:
-                collect(child)
-        else:
-            collect(getattr(node, "children", None))
-
-    collect(component)
-    return " ".join(" ".join(parts).split())
-
-
-def graphs(tree: Any) -> list[dcc.Graph]:
-    return [c for c in walk(tree) if isinstance(c, dcc.Graph)]
-
-
-def links(tree: Any) -> list[str]:
-    return [c.href for c in walk(tree) if isinstance(c, dcc.Link | html.A)]
-
-
-def by_class(tree: Any, name: str) -> list[Any]:
-    return [c for c in walk(tree) if name in (getattr(c, "className", None) or "").split()]
+from pesem.metrics import change_counts, status_counts
+from tests.page_helpers import (
+    by_class,
+    by_id,
+    graphs,
+    links,
+    nav_entry,
+    png_names,
+    registration,
+    text_of,
+    walk,
+)
 
 
 def narrative_markdown(tree: Any, section_id: str) -> str:
     """The markdown source rendered in the section ``section_id`` (verbatim report text)."""
-    section = next(c for c in walk(tree) if getattr(c, "id", None) == section_id)
-    (markdown,) = [c for c in walk(section) if isinstance(c, dcc.Markdown)]
+    (markdown,) = [c for c in walk(by_id(tree, section_id)) if isinstance(c, dcc.Markdown)]
     return markdown.children
 
 
@@ -164,20 +119,17 @@ def test_resumen_aes_line_counts_worst_status(ds, summary):
 
 def test_resumen_executive_summary_collapsed_and_chart(ds):
     tree = resumen.layout()
-    details = [c for c in walk(tree) if isinstance(c, html.Details)]
-    executive = next(d for d in details if getattr(d, "id", None) == resumen.Ids.EXEC_SUMMARY)
+    executive = by_id(tree, resumen.Ids.EXEC_SUMMARY)
+    assert isinstance(executive, html.Details)
     assert not getattr(executive, "open", False)
     markdowns = [c for c in walk(executive) if isinstance(c, dcc.Markdown)]
     assert markdowns[0].children == ds.narrative["resumen_ejecutivo"]
-    assert len(graphs(tree)) == 1
-    assert graphs(tree)[0].config["toImageButtonOptions"]["filename"] == (
-        "pesem-rree-2020_resumen_oes"
-    )
+    assert png_names(tree) == ["pesem-rree-2020_resumen_oes"]
 
 
 def test_resumen_findings_link_to_code_pages(ds):
     tree = resumen.layout()
-    box = next(c for c in walk(tree) if getattr(c, "id", None) == resumen.Ids.FINDINGS)
+    box = by_id(tree, resumen.Ids.FINDINGS)
     hrefs = links(box)
     codes = {c for c in find_all(ds)["code"] if c.startswith(("AES", "OES"))}
     assert {f"/{c[:3].lower()}/{c}" for c in codes} == {h for h in hrefs if h != "/calidad"}
@@ -218,9 +170,7 @@ def test_objetivo_charts_tables_and_aes(ds, summary, code):
     assert [g.id for g in found] == [
         {"type": objetivo.Ids.TIMELINE, "index": iid} for iid in oes_rows["indicator_id"]
     ]
-    assert [g.config["toImageButtonOptions"]["filename"] for g in found] == [
-        f"pesem-rree-2020_{iid}_serie" for iid in oes_rows["indicator_id"]
-    ]
+    assert png_names(tree) == [f"pesem-rree-2020_{iid}_serie" for iid in oes_rows["indicator_id"]]
     assert len(by_class(tree, "values-table")) == len(oes_rows)
     # breadcrumb Resumen › OES.0N
     crumbs = by_class(tree, "breadcrumb")[0]
@@ -309,15 +259,17 @@ def test_accion_indicator_details(ds):
         {"type": accion.Ids.TIMELINE, "index": "AES.03.04-1"},
         {"type": accion.Ids.AVANCE, "index": "AES.03.04-1"},
     ]
-    stems = [g.config["toImageButtonOptions"]["filename"] for g in graphs(tree)]
-    assert stems == ["pesem-rree-2020_AES.03.04-1_serie", "pesem-rree-2020_AES.03.04-1_avance"]
+    assert png_names(tree) == [
+        "pesem-rree-2020_AES.03.04-1_serie",
+        "pesem-rree-2020_AES.03.04-1_avance",
+    ]
 
 
 def test_accion_findings_box_lists_this_codes_findings(ds):
     findings = find_all(ds)
     for code in ("AES.03.04", "AES.04.01", "AES.02.06", "AES.01.01"):
         tree = accion.layout(code=code)
-        box = next(c for c in walk(tree) if getattr(c, "id", None) == accion.Ids.FINDINGS)
+        box = by_id(tree, accion.Ids.FINDINGS)
         own = findings[findings["code"] == code]
         box_text = text_of(box)
         assert "Inconsistencias del reporte" in box_text
@@ -366,21 +318,10 @@ def test_accion_export_figures_order():
 
 
 def test_pages_registered_as_documented():
-    import dash
-
-    pages = {p["module"]: p for p in dash.page_registry.values()}
-    home = pages["pages.resumen"]
-    assert (home["path"], home["order"], home["nav"], home["nav_label"]) == (
-        "/",
-        0,
-        True,
-        "Resumen",
-    )
-    assert home["title"] == "Resumen — PESEM RREE 2020"
-    assert pages["pages.objetivo"]["path_template"] == "/oes/<code>"
-    assert pages["pages.objetivo"]["nav"] is False
-    assert pages["pages.accion"]["path_template"] == "/aes/<code>"
-    assert pages["pages.accion"]["nav"] is False
+    assert nav_entry("pages.resumen") == ("/", 0, True, "Resumen", "Resumen — PESEM RREE 2020")
+    for module, template in (("pages.objetivo", "/oes/<code>"), ("pages.accion", "/aes/<code>")):
+        assert registration(module)["path_template"] == template
+        assert registration(module)["nav"] is False
 
 
 def test_ids_have_page_prefix():
