@@ -41,12 +41,16 @@ def test_real_data_loads():
     assert set(ds.aes["aes_code"]) <= set(ds.narrative)
 
 
-def test_missing_column(data_copy: Path):
-    path = data_copy / "indicators.csv"
-    _edit(path, "responsible_units", "unidad_responsable")
+def _load_error(data_dir: Path) -> DataFileError:
+    """The error that loading ``data_dir`` raises (the test fails when it loads)."""
     with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    message = str(info.value)
+        load_dataset(data_dir)
+    return info.value
+
+
+def test_missing_column(data_copy: Path):
+    _edit(data_copy / "indicators.csv", "responsible_units", "unidad_responsable")
+    message = str(_load_error(data_copy))
     assert "indicators.csv" in message and "responsible_units" in message
     assert "missing column" in message
 
@@ -55,9 +59,7 @@ def test_non_numeric_value(data_copy: Path):
     path = data_copy / "values.csv"
     line = _line_of(path, "AES.03.04-1,achieved,2020")
     _edit(path, "AES.03.04-1,achieved,2020,37368,37368", "AES.03.04-1,achieved,2020,37368,abc")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    err = info.value
+    err = _load_error(data_copy)
     assert err.file.endswith("values.csv")
     assert err.column == "value"
     assert err.row == line - 1  # data row; line counts the header
@@ -65,55 +67,56 @@ def test_non_numeric_value(data_copy: Path):
     assert "a number" in str(err) and "abc" in str(err)
 
 
-def test_duplicated_code(data_copy: Path):
-    path = data_copy / "aes.csv"
-    _edit(path, "AES.01.02,", "AES.01.01,")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    assert info.value.column == "aes_code"
-    assert "duplicated" in str(info.value) and "AES.01.01" in str(info.value)
-
-
 def test_aes_whose_oes_does_not_exist(data_copy: Path):
     path = data_copy / "aes.csv"
     line = _line_of(path, "AES.04.06,")
     _edit(path, "AES.04.06,OES.04", "AES.04.06,OES.09")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    err = info.value
+    err = _load_error(data_copy)
     assert err.file.endswith("aes.csv") and err.column == "oes_code" and err.row == line - 1
     assert "OES.09" in str(err) and "existing OES code" in str(err)
 
 
-def test_value_without_missing_reason(data_copy: Path):
-    path = data_copy / "values.csv"
-    _edit(path, ",sin_meta,", ",,")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    assert info.value.column == "missing_reason"
+#: (file, text, replacement, the error's column, words its message must contain)
+BROKEN_CELLS = {
+    "duplicated code": (
+        "aes.csv",
+        "AES.01.02,",
+        "AES.01.01,",
+        "aes_code",
+        ["duplicated", "AES.01.01"],
+    ),
+    "value without missing reason": ("values.csv", ",sin_meta,", ",,", "missing_reason", []),
+    "value that contradicts the report text": (
+        "values.csv",
+        "AES.03.04-1,achieved,2020,37368,37368",
+        "AES.03.04-1,achieved,2020,37368,37369",
+        "value",
+        ["raw"],
+    ),
+    "unknown indicator in values": (
+        "values.csv",
+        "AES.03.04-1,achieved,2020",
+        "AES.03.04-7,achieved,2020",
+        "indicator_id",
+        ["AES.03.04-7"],
+    ),
+}
 
 
-def test_value_that_contradicts_the_report_text(data_copy: Path):
-    path = data_copy / "values.csv"
-    _edit(path, "AES.03.04-1,achieved,2020,37368,37368", "AES.03.04-1,achieved,2020,37368,37369")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    assert info.value.column == "value" and "raw" in str(info.value)
-
-
-def test_unknown_indicator_in_values(data_copy: Path):
-    path = data_copy / "values.csv"
-    _edit(path, "AES.03.04-1,achieved,2020", "AES.03.04-7,achieved,2020")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    assert info.value.column == "indicator_id" and "AES.03.04-7" in str(info.value)
+@pytest.mark.parametrize(
+    ("name", "old", "new", "column", "words"), BROKEN_CELLS.values(), ids=BROKEN_CELLS.keys()
+)
+def test_broken_cell_names_its_column(data_copy: Path, name, old, new, column, words):
+    _edit(data_copy / name, old, new)
+    err = _load_error(data_copy)
+    assert err.column == column
+    for word in words:
+        assert word in str(err)
 
 
 def test_broken_status_rules(data_copy: Path):
     (data_copy / "status_rules.yaml").write_text("thresholds: {cumplido: 50, en_riesgo: 70}\n")
-    with pytest.raises(DataFileError) as info:
-        load_dataset(data_copy)
-    assert "status_rules.yaml" in str(info.value)
+    assert "status_rules.yaml" in str(_load_error(data_copy))
 
 
 def test_missing_file(data_copy: Path):
