@@ -9,6 +9,7 @@ from typing import Any
 
 from pesem.findings import find_all
 from pesem.loader import get_dataset
+from tests.browser.slide_js import SLIDE_JS
 
 GRAPHS = ("covid-variacion", "covid-2019-2020", "covid-tendencias")
 
@@ -141,26 +142,6 @@ def test_back_button_returns_to_the_previous_view(page):
     page.assert_clean()
 
 
-SLIDE_FONTS_JS = """plot => {
-    const figure = window.dash_clientside.pesem.slideFigure(plot);
-    const sizes = [];
-    const walk = (node) => {
-        if (Array.isArray(node)) { node.forEach(walk); return; }
-        if (node && typeof node === 'object') {
-            for (const [key, value] of Object.entries(node)) {
-                if (key.endsWith('font') && value && typeof value.size === 'number') {
-                    sizes.push(value.size);
-                }
-                walk(value);
-            }
-        }
-    };
-    walk(figure.layout);
-    walk(figure.data);
-    return {height: figure.layout.height, minFont: Math.min(...sizes)};
-}"""
-
-
 def test_shared_link_restores_the_view_and_the_zip_exports_it(page):
     page.open("/covid?vista=abs&alcance=todos")
     _wait_graphs(page, PER_OES)
@@ -172,8 +153,10 @@ def test_shared_link_restores_the_view_and_the_zip_exports_it(page):
     # Every card's "Descargar PNG" (and camera) slide is readable: nothing under 16 px.
     for graph_id in PER_OES:
         plot = page.locator(f"#{graph_id} .js-plotly-plot")
-        slide = plot.evaluate(SLIDE_FONTS_JS)
-        assert slide["height"] == 900 and slide["minFont"] >= 16, (graph_id, slide)
+        slide = plot.evaluate(SLIDE_JS)
+        assert slide is not None, f"{graph_id}: the chart card carries no slide patch"
+        min_font = min(slide["minFont"], slide["minDataFont"])
+        assert slide["height"] == 900 and min_font >= 16, (graph_id, slide)
 
     # "Descargar todos los gráficos" exports this view: one slide per OES and chart.
     link = page.get_by_role("link", name="Descargar todos los gráficos")

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.slide_js import SLIDE_JS
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SLIDE_PIXELS = (3200, 1800)
 SOURCE_LINE = (
@@ -34,31 +36,6 @@ CASES = [
     ("/aes/AES.03.04", "pesem-rree-2020_AES.03.04-1_avance", 2),
     ("/covid", "pesem-rree-2020_covid_variacion", 3),
 ]
-
-SLIDE_JS = """plot => {
-    const figure = window.dash_clientside.pesem.slideFigure(plot);
-    if (!figure) return null;
-    const sizes = [];
-    const walk = node => {
-        if (Array.isArray(node)) { node.forEach(walk); return; }
-        if (node && typeof node === 'object') {
-            for (const [key, value] of Object.entries(node)) {
-                if (key.endsWith('font') && value && typeof value.size === 'number') {
-                    sizes.push(value.size);
-                }
-                walk(value);
-            }
-        }
-    };
-    walk(figure.layout);
-    return {
-        width: figure.layout.width,
-        height: figure.layout.height,
-        title: (figure.layout.title || {}).text || '',
-        annotations: (figure.layout.annotations || []).map(a => a.text || ''),
-        minFont: Math.min(...sizes),
-    };
-}"""
 
 
 def png_size(data: bytes) -> tuple[int, int]:
