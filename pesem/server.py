@@ -16,6 +16,8 @@ Flask only (no dash import): ``app.py`` passes what only Dash knows as plain cal
 * ``GET /healthz`` -> ``{"status": "ok", "indicators": N}``;
 * ``GET /download/indicators.csv`` and ``.xlsx`` (tidy long export of ``pesem.export``);
 * a body limit (``MAX_CONTENT_LENGTH``, 413 beyond it);
+* a per-process memo of callback answers (:mod:`pesem.callback_cache`, ``PESEM_CALLBACK_CACHE``
+  entries, 0 turns it off): identical callback requests are answered from memory;
 * JSON errors for ``/_dash-update-component``: a malformed request (broken JSON, missing fields,
   wrong types, unknown callback, outputs/inputs that do not fit the callback, a pathname that is
   no path) is answered 400, any other exception (e.g. raised by a page's callback) 500, both
@@ -29,6 +31,7 @@ Flask only (no dash import): ``app.py`` passes what only Dash knows as plain cal
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
@@ -37,6 +40,8 @@ from flask import Flask, Response, jsonify, request
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from pesem.callback_cache import CallbackResponseCache
+
 log = logging.getLogger(__name__)
 
 MAX_CONTENT_LENGTH: Final = 1024 * 1024  # 1 MiB: a callback body of this app is a few KiB
@@ -44,6 +49,8 @@ CALLBACK_ENDPOINT: Final = "/_dash-update-component"
 YEAR_SECONDS: Final = 31_536_000
 ASSETS_MAX_AGE: Final = 3600
 UTF8_BOM: Final = b"\xef\xbb\xbf"
+CALLBACK_CACHE_ENV: Final = "PESEM_CALLBACK_CACHE"
+DEFAULT_CALLBACK_CACHE_ENTRIES: Final = 512
 
 
 #: Download formats: fixed whitelist, never a path.
@@ -325,6 +332,21 @@ class _CompressedStaticCache:
             self._data[key] = value
 
 
+def callback_cache_entries(environ: Mapping[str, str] | None = None) -> int:
+    """Size of the callback answer cache from ``PESEM_CALLBACK_CACHE`` (0 turns it off)."""
+    raw = (os.environ if environ is None else environ).get(CALLBACK_CACHE_ENV, "")
+    try:
+        return max(0, int(raw)) if raw.strip() else DEFAULT_CALLBACK_CACHE_ENTRIES
+    except ValueError:
+        log.warning(
+            "%s=%r is not a whole number; using %d",
+            CALLBACK_CACHE_ENV,
+            raw,
+            DEFAULT_CALLBACK_CACHE_ENTRIES,
+        )
+        return DEFAULT_CALLBACK_CACHE_ENTRIES
+
+
 def register(
     server: Flask,
     *,
@@ -440,3 +462,8 @@ def register(
     server.config.setdefault("COMPRESS_CACHE_BACKEND", _CompressedStaticCache)
     server.config.setdefault("COMPRESS_CACHE_KEY", _static_cache_key)
     Compress(server)
+
+    # Outermost layer: replays the final (compressed, with headers) answers of callbacks.
+    server.wsgi_app = CallbackResponseCache(  # type: ignore[method-assign]
+        server.wsgi_app, max_entries=callback_cache_entries()
+    )
