@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import dash
@@ -16,6 +19,8 @@ from dash import dcc, html
 from components.format import fmt_pct, fmt_value
 from pesem.formulas import agrees
 from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS
+
+log = logging.getLogger(__name__)
 
 
 def not_found(message: str) -> html.Div:
@@ -108,6 +113,77 @@ def canonical_aes(text: str | None) -> str | None:
         return None
     oes, aes = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
     return f"AES.{int(oes):02d}.{int(aes):02d}"
+
+
+SITE = "PESEM RREE 2020"
+
+
+@dataclass(frozen=True)
+class CodePage:
+    """URL-code handling of a page addressed by a code (``/oes/<code>``, ``/aes/<code>``).
+
+    ``canonical`` maps any accepted spelling to the canonical code (or None); ``known_codes``
+    lists the codes of the dataset; ``missing`` is the tab title's text for an unknown code.
+    """
+
+    canonical: Callable[[str | None], str | None]
+    known_codes: Callable[[], Iterable[str]]
+    missing: str
+
+    def resolve(self, code: str | None) -> str | None:
+        """The canonical code of an existing item, or None."""
+        canonical = self.canonical(code)
+        if canonical is None:
+            return None
+        return canonical if canonical in set(self.known_codes()) else None
+
+    def title(self, code: str | None = None, **_: Any) -> str:
+        """Browser tab title: the canonical code, or ``missing`` for an unknown code."""
+        canonical = self.resolve(code)
+        return f"{canonical or self.missing} — {SITE}"
+
+    def exists(self, code: str | None = None, **_: Any) -> bool:
+        """Whether the URL names an existing item (``path_exists`` of the page: HTTP 404)."""
+        return self.resolve(code) is not None
+
+    def cache_key(self, code: str | None = None, **_: Any) -> dict[str, Any]:
+        """:func:`cached_layout` key: every spelling of a code shares one entry."""
+        return {"code": self.resolve(code) or code}
+
+    def warm_params(self) -> list[dict[str, Any]]:
+        """URL parameters of every existing page (built at start-up, see :func:`warm_layouts`)."""
+        return [{"code": code} for code in self.known_codes()]
+
+
+def warm_layouts(
+    registry: Mapping[str, Mapping[str, Any]], budget_seconds: float = 20.0
+) -> tuple[int, float]:
+    """Build page layouts once, e.g. in gunicorn's master before it forks the workers.
+
+    Layouts are memoized per process (:func:`cached_layout`); building them before the fork
+    means no visitor pays the first build and the workers share the result. A page lists the URL
+    parameters to build with the registry key ``warm`` (a callable returning a list of dicts);
+    pages without it are built once without parameters, first. Building stops once
+    ``budget_seconds`` are spent (a very large dataset must not hold the start-up back); what is
+    left is built on first visit. Returns (layouts built, seconds spent).
+    """
+    started = time.perf_counter()
+    pages = sorted(registry.values(), key=lambda page: callable(page.get("warm")))
+    built = 0
+    for page in pages:
+        layout = page.get("layout")
+        if not callable(layout):
+            continue
+        warm = page.get("warm")
+        for params in warm() if callable(warm) else [{}]:
+            if time.perf_counter() - started > budget_seconds:
+                log.warning("layout warm-up stopped after %.0f s (%d built)", budget_seconds, built)
+                return built, time.perf_counter() - started
+            layout(**params)
+            built += 1
+    seconds = time.perf_counter() - started
+    log.info("built %d page layouts in %.2f s", built, seconds)
+    return built, seconds
 
 
 # --- indicator views shared by the OES and AES pages -------------------------------------------

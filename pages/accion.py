@@ -19,6 +19,7 @@ from components.charts import avance_bars, indicator_timeline
 from components.format import fmt_value, unit_label
 from components.graph import chart_card
 from components.layout import (
+    CodePage,
     breadcrumbs,
     cached_layout,
     canonical_aes,
@@ -35,7 +36,6 @@ from pesem.loader import Dataset, get_dataset
 from pesem.metrics import ASSESSED_YEAR, MISSING_LABELS, indicator_summary, series_table
 
 FILE_PREFIX = "pesem-rree-2020"
-SITE = "PESEM RREE 2020"
 NO_INDICATOR_TEXT = (
     "Esta acción estratégica no tiene indicador en el PESEM; el avance cualitativo se describe "
     "a continuación."
@@ -55,30 +55,22 @@ class Ids(StrEnum):
     PAGER = "aes-pager"
 
 
-def resolve(code: str | None) -> str | None:
-    """The canonical code of an existing AES, or None."""
-    canonical = canonical_aes(code)
-    if canonical is None:
-        return None
-    return canonical if canonical in set(get_dataset().aes["aes_code"]) else None
-
-
-def page_title(code: str | None = None, **_: Any) -> str:
-    """Browser tab title for ``/aes/<code>``."""
-    canonical = resolve(code)
-    if canonical is None:
-        return f"Acción estratégica no encontrada — {SITE}"
-    return f"{canonical} — {SITE}"
+PAGE = CodePage(
+    canonical_aes, lambda: get_dataset().aes["aes_code"], "Acción estratégica no encontrada"
+)
+resolve = PAGE.resolve
+page_title = PAGE.title
 
 
 dash.register_page(
     __name__,
     path_template="/aes/<code>",
     name="Acción estratégica sectorial",
-    title=page_title,
+    title=PAGE.title,
     nav=False,
     # Lets the server answer HTTP 404 for an unknown code (app.is_page_path).
-    path_exists=lambda code=None, **_: resolve(code) is not None,
+    path_exists=PAGE.exists,
+    warm=PAGE.warm_params,
     description="Indicador, avance reportado y recalculado, inconsistencias y análisis de una AES.",
 )
 
@@ -282,7 +274,7 @@ def _pager(ds: Dataset, code: str) -> html.Nav:
     )
 
 
-@cached_layout(lambda code=None, **_: {"code": resolve(code) or code})
+@cached_layout(PAGE.cache_key)
 def layout(code: str | None = None, **_query: Any) -> html.Div:
     """The AES page, or the not-found content for an unknown code."""
     canonical = resolve(code)

@@ -19,6 +19,7 @@ from components.charts import indicator_timeline
 from components.format import fmt_value, unit_label
 from components.graph import chart_card
 from components.layout import (
+    CodePage,
     avance_pair,
     breadcrumbs,
     cached_layout,
@@ -36,7 +37,6 @@ from pesem.loader import Dataset, get_dataset
 from pesem.metrics import ASSESSED_YEAR, MISSING_LABELS, indicator_summary, series_table
 
 FILE_PREFIX = "pesem-rree-2020"
-SITE = "PESEM RREE 2020"
 
 
 class Ids(StrEnum):
@@ -49,30 +49,20 @@ class Ids(StrEnum):
     NARRATIVE = "oes-narrative"
 
 
-def resolve(code: str | None) -> str | None:
-    """The canonical code of an existing OES, or None."""
-    canonical = canonical_oes(code)
-    if canonical is None:
-        return None
-    return canonical if canonical in set(get_dataset().oes["oes_code"]) else None
-
-
-def page_title(code: str | None = None, **_: Any) -> str:
-    """Browser tab title for ``/oes/<code>``."""
-    canonical = resolve(code)
-    if canonical is None:
-        return f"Objetivo no encontrado — {SITE}"
-    return f"{canonical} — {SITE}"
+PAGE = CodePage(canonical_oes, lambda: get_dataset().oes["oes_code"], "Objetivo no encontrado")
+resolve = PAGE.resolve
+page_title = PAGE.title
 
 
 dash.register_page(
     __name__,
     path_template="/oes/<code>",
     name="Objetivo estratégico sectorial",
-    title=page_title,
+    title=PAGE.title,
     nav=False,
     # Lets the server answer HTTP 404 for an unknown code (app.is_page_path).
-    path_exists=lambda code=None, **_: resolve(code) is not None,
+    path_exists=PAGE.exists,
+    warm=PAGE.warm_params,
     description="Indicadores, acciones estratégicas y análisis de un objetivo del PESEM.",
 )
 
@@ -267,7 +257,7 @@ def _aes_table(ds: Dataset, code: str, summary: pd.DataFrame, findings: pd.DataF
     )
 
 
-@cached_layout(lambda code=None, **_: {"code": resolve(code) or code})
+@cached_layout(PAGE.cache_key)
 def layout(code: str | None = None, **_query: Any) -> html.Div:
     """The OES page, or the not-found content for an unknown code."""
     canonical = resolve(code)
