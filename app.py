@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 from dash._pages import _path_to_page  # the pages router's own matcher (private, stable since 2.5)
 
-from components import plotly_bundle, png_zip
+from components import page_bundles, plotly_bundle, png_zip
 from components.theme import SOURCE_LINE, apply_theme
 from pesem import server as pesem_server
 from pesem.loader import get_dataset
@@ -69,6 +69,8 @@ def navbar() -> dbc.Navbar:
                 page.get("nav_label") or page["name"],
                 href=page["relative_path"],
                 active="exact",
+                # a page whose library the other pages leave out needs a new document
+                external_link=bool(page_bundles.page_bundles(page)),
             )
         )
         for page in nav_pages()
@@ -128,6 +130,7 @@ _dash_config = app._config
 app._config = lambda: {k: v for k, v in _dash_config().items() if k != "python_version"}
 pesem_server.register(server, page_matcher=is_page_path, script_hashes=app.csp_hashes)
 png_zip.install(app, resolve_page=is_page_path)  # ZIP of a page's charts + the shell's button
+page_bundles.install(app)  # dash-ag-grid's script only with /explorar
 
 if __name__ == "__main__":
     app.run(debug=False)

@@ -17,10 +17,20 @@ import pandas as pd
 from dash import dcc, html
 
 from components.format import fmt_pct, fmt_value
+from components.page_bundles import needs_full_load
 from pesem.formulas import agrees
 from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS
 
 log = logging.getLogger(__name__)
+
+
+def page_link(children: Any, href: str, **kwargs: Any) -> dcc.Link:
+    """A link to a page of the app: client-side, or a full load when the page needs it.
+
+    A page that renders a library left out of other pages' HTML (see
+    :mod:`components.page_bundles`) must be reached with a new document.
+    """
+    return dcc.Link(children, href=href, refresh=needs_full_load(href), **kwargs)
 
 
 def not_found(message: str) -> html.Div:
@@ -38,7 +48,7 @@ def not_found(message: str) -> html.Div:
                         for i in range(1, 5)
                     ],
                     html.Li(dcc.Link("Impacto COVID-19 (2019 vs. 2020)", href="/covid")),
-                    html.Li(dcc.Link("Explorar indicadores", href="/explorar")),
+                    html.Li(page_link("Explorar indicadores", href="/explorar")),
                 ]
             ),
         ],

@@ -62,6 +62,8 @@ dash.register_page(
     order=3,
     nav=True,
     nav_label="Explorar",
+    # The grid's library is served only with this page (components/page_bundles.py).
+    bundles=("dash_ag_grid",),
 )
 
 

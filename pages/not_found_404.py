@@ -9,6 +9,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from components.layout import page_link
 from pesem.loader import get_dataset
 
 dash.register_page(
@@ -28,7 +29,7 @@ def _nav_pages() -> list[dict]:
 
 def _section_links() -> list[html.Li]:
     links = [
-        html.Li(dcc.Link(page.get("nav_label") or page["name"], href=page["relative_path"]))
+        html.Li(page_link(page.get("nav_label") or page["name"], href=page["relative_path"]))
         for page in _nav_pages()
     ]
     return links or [html.Li(dcc.Link("Resumen", href=dash.get_relative_path("/")))]

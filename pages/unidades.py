@@ -15,10 +15,10 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from components.graph import chart_card
-from components.layout import cached_layout, status_badge
+from components.layout import cached_layout, page_link, status_badge
 from components.theme import PALETTE, empty_figure
 from pesem import explore
 from pesem.loader import get_dataset
@@ -169,7 +169,7 @@ def _unit_card(row: dict[str, Any], rules: dict[str, Any]) -> dbc.Col:
                     ]
                 ),
                 dbc.CardFooter(
-                    dcc.Link(
+                    page_link(
                         f"Ver {'su indicador' if n == 1 else f'sus {n} indicadores'} "
                         "en el explorador →",
                         href=explorer_href(unit),
@@ -216,7 +216,7 @@ def layout(**_query: Any) -> html.Div:
                     f"{len(summary)} indicadores del Anexo 6.1, con el estado de sus indicadores "
                     "en 2020. Un indicador a cargo de varias unidades (por ejemplo «DGA, DGE, "
                     "DAO, DAM») cuenta para cada una de ellas. Cada tarjeta lleva al ",
-                    dcc.Link("explorador", href=dash.get_relative_path("/explorar")),
+                    page_link("explorador", href=dash.get_relative_path("/explorar")),
                     " filtrado por esa unidad.",
                 ],
                 className="lead",

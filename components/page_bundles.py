@@ -1,0 +1,75 @@
+"""Serve a component library's script only with the pages that render its components.
+
+Dash writes the main bundle of every imported component library into every page's HTML. Two of
+them are dead weight on most pages: dash-ag-grid's (1.3 MB, 0.36 MB compressed, plus its parse
+time: the largest script after plotly.js) renders only on ``/explorar``, and Dash's built-in
+DataTable bundle renders nowhere. A page names the libraries it renders with the registry key
+``bundles`` (``register_page(..., bundles=("dash_ag_grid",))``); the index HTML of any other
+URL leaves their scripts out.
+
+The Dash renderer cannot load a library's main bundle later, so a document that started on
+another page must never *client-side* navigate to a page with ``bundles``: links to such a page
+are full page loads (:func:`needs_full_load`; the navbar and page links use it, and
+``tests/test_page_bundles.py`` walks every layout for a client-side link to one).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import dash
+from dash import Dash
+from dash._pages import _path_to_page  # the pages router's own matcher (as app.py uses it)
+from flask import has_request_context, request
+
+log = logging.getLogger(__name__)
+
+#: Libraries left out of pages that do not list them, and the path fragment of their script.
+DEFERRED: Mapping[str, str] = {
+    "dash_ag_grid": "/_dash-component-suites/dash_ag_grid/dash_ag_grid.",
+    "dash_table": "/_dash-component-suites/dash/dash_table/bundle.",
+}
+
+_SCRIPT = re.compile(r'<script src="(?P<src>[^"]+)"></script>\s*')
+
+
+def page_bundles(page: Mapping[str, Any] | None) -> frozenset[str]:
+    """The deferred libraries a registered page renders (its ``bundles`` key)."""
+    return frozenset((page or {}).get("bundles") or ()) & frozenset(DEFERRED)
+
+
+def needs_full_load(path: str) -> bool:
+    """Whether a link to ``path`` must load a new document (its page renders a deferred library)."""
+    page, _ = _path_to_page(dash.strip_relative_path(path.split("?", 1)[0]) or "")
+    return bool(page_bundles(page))
+
+
+def strip_scripts(scripts: str, keep: Iterable[str]) -> str:
+    """``scripts`` (Dash's ``<script src>`` tags) without the deferred libraries not in ``keep``."""
+    dropped = [DEFERRED[name] for name in DEFERRED if name not in set(keep)]
+
+    def drop(match: re.Match[str]) -> str:
+        return "" if any(part in match["src"] for part in dropped) else match[0]
+
+    return _SCRIPT.sub(drop, scripts)
+
+
+def install(app: Dash, page_of: Callable[[str], Mapping[str, Any] | None] | None = None) -> None:
+    """Make ``app``'s index HTML carry only the deferred libraries of the requested page."""
+
+    def requested_page(path: str) -> Mapping[str, Any] | None:
+        page, _ = _path_to_page(app.strip_relative_path(path) or "")
+        return page
+
+    resolve = page_of or requested_page
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs: Any) -> str:
+        keep = page_bundles(resolve(request.path)) if has_request_context() else frozenset()
+        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), keep)
+        return interpolate(**kwargs)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign]

@@ -1,0 +1,98 @@
+"""components.page_bundles: dash-ag-grid's script only with /explorar, and no link can miss it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pytest
+from dash import dcc, html
+
+import app as dashboard
+from components.page_bundles import DEFERRED, needs_full_load, page_bundles, strip_scripts
+
+GRID_SCRIPT = DEFERRED["dash_ag_grid"]
+TABLE_SCRIPT = DEFERRED["dash_table"]
+
+
+def _scripts(path: str) -> list[str]:
+    response = dashboard.server.test_client().get(path)
+    return re.findall(r'<script src="([^"]+)"', response.get_data(as_text=True))
+
+
+def test_strip_scripts_drops_only_the_deferred_libraries_not_kept():
+    tags = "\n".join(
+        f'<script src="{src}"></script>'
+        for src in (
+            "/_dash-component-suites/dash/deps/react@18.v4.min.js",
+            GRID_SCRIPT + "v35_3_0m1.min.js",
+            TABLE_SCRIPT + "v7_4_1m1.js",
+            "/assets/pesem.js?m=1",
+        )
+    )
+    assert GRID_SCRIPT not in strip_scripts(tags, ())
+    assert TABLE_SCRIPT not in strip_scripts(tags, ())
+    assert "react@18" in strip_scripts(tags, ()) and "/assets/pesem.js" in strip_scripts(tags, ())
+    kept = strip_scripts(tags, ("dash_ag_grid",))
+    assert GRID_SCRIPT in kept and TABLE_SCRIPT not in kept
+
+
+@pytest.mark.parametrize("path", ["/", "/covid", "/oes/OES.01", "/unidades", "/no-existe"])
+def test_pages_without_a_grid_do_not_load_the_grid_library(path):
+    scripts = _scripts(path)
+    assert any("dash_renderer" in src for src in scripts)
+    assert not any(GRID_SCRIPT in src or TABLE_SCRIPT in src for src in scripts)
+
+
+@pytest.mark.parametrize("path", ["/explorar", "/explorar?unidad=DGC&estado=cumplido"])
+def test_the_explorer_loads_the_grid_library_before_the_renderer(path):
+    scripts = _scripts(path)
+    grid = [i for i, src in enumerate(scripts) if GRID_SCRIPT in src]
+    renderer = [i for i, src in enumerate(scripts) if "dash_renderer" in src]
+    assert grid and renderer and grid[0] < renderer[0]
+
+
+def test_only_the_explorer_renders_a_deferred_library():
+    with_bundles = [p["path"] for p in dash.page_registry.values() if page_bundles(p)]
+    assert with_bundles == ["/explorar"]
+    assert needs_full_load("/explorar") and needs_full_load("/explorar?unidad=DGC")
+    assert not needs_full_load("/") and not needs_full_load("/oes/OES.01")
+
+
+def _links(node: Any) -> Iterator[Any]:
+    if isinstance(node, list | tuple):
+        for child in node:
+            yield from _links(child)
+        return
+    if isinstance(node, dcc.Link | dbc.NavLink | html.A | dbc.NavbarBrand):
+        yield node
+    children = getattr(node, "children", None)
+    if children is not None:
+        yield from _links(children)
+
+
+def _all_layouts() -> Iterator[tuple[str, Any]]:
+    yield "shell", dashboard.app.layout
+    for page in dash.page_registry.values():
+        warm = page.get("warm")
+        for params in warm() if callable(warm) else [{}]:
+            yield f"{page['module']} {params}", page["layout"](**params)
+
+
+def test_every_link_to_the_explorer_loads_a_new_document():
+    """A client-side link would render the grid in a document without its library."""
+    checked = 0
+    for where, layout in _all_layouts():
+        for link in _links(layout):
+            href = getattr(link, "href", None)
+            if not isinstance(href, str) or not href.startswith("/") or not needs_full_load(href):
+                continue
+            checked += 1
+            if isinstance(link, dcc.Link):
+                assert getattr(link, "refresh", False) is True, (where, href)
+            elif isinstance(link, dbc.NavLink):
+                assert getattr(link, "external_link", False) is True, (where, href)
+    assert checked >= 3  # navbar, /unidades' cards and text, the 404 page's list
