@@ -19,8 +19,16 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.format import fmt_pct, fmt_value, unit_label
-from components.theme import MUTED_COLOR, PALETTE, SOURCE_LINE, TEXT_COLOR, empty_figure
+from components.format import fmt_pct, fmt_value, shown_of_total, unit_label
+from components.theme import (
+    MAX_CHART_ITEMS,
+    MUTED_COLOR,
+    PALETTE,
+    TEXT_COLOR,
+    container_title,
+    empty_figure,
+    source_annotation,
+)
 from pesem.formulas import agrees
 from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS, MISSING_LABELS
 
@@ -48,6 +56,11 @@ COMPUTED_NAME: Final = "Recalculado con los datos"
 #: Characters per title line (22 px font: about 900 px, fits the page card and the 1600 px PNG).
 TITLE_WIDTH: Final = 76
 NOTE_FONT: Final[dict[str, Any]] = {"size": 14, "color": MUTED_COLOR}
+#: Most indicators in one avance chart (two bars each) and in the OES overview (one bar each):
+#: the report's 24 indicators fit, a national roll-out's hundreds would not be readable.
+MAX_AVANCE_INDICATORS: Final = MAX_CHART_ITEMS
+MAX_OVERVIEW_ROWS: Final = MAX_CHART_ITEMS
+FIRST_ROWS: Final = "los primeros de la lista"
 
 Row = pd.Series | Mapping[str, Any]
 
@@ -98,22 +111,6 @@ def _years_text(years: list[int]) -> str:
 def _value_with_unit(value: float, unit: str) -> str:
     """``83.33% (porcentaje)``, ``37,368 (número)``, ``0.31 (ratio)``."""
     return f"{fmt_value(value, unit)} ({unit_label(unit).removesuffix(' (%)')})"
-
-
-def _source_annotation(pixels_below: int) -> dict[str, Any]:
-    """The source line, ``pixels_below`` the bottom of the plot area (under ticks/axis title)."""
-    return {
-        "text": SOURCE_LINE,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 1,
-        "y": 0,
-        "xanchor": "right",
-        "yanchor": "top",
-        "yshift": -pixels_below,
-        "showarrow": False,
-        "font": {"size": 12, "color": MUTED_COLOR},
-    }
 
 
 def _cell_info(cells: pd.DataFrame | None) -> dict[tuple[str, int], tuple[str, str]]:
@@ -179,15 +176,36 @@ def _title(text: str, lines: int) -> dict[str, Any]:
     # Plotly places a multi-line title as if it had one line: push it down by half a line per
     # extra line so that the first line is not cut at the top.
     return {
-        "text": text,
-        "x": 0,
-        "xref": "container",
-        "xanchor": "left",
-        "y": 1,
-        "yref": "container",
-        "yanchor": "top",
-        "pad": {"t": 14 + 13.5 * (max(lines, 1) - 1), "l": 16},
+        **container_title(text, {"t": 14 + 13.5 * (max(lines, 1) - 1), "l": 16}),
         "automargin": False,
+    }
+
+
+def _category_yaxis() -> dict[str, Any]:
+    """The y axis of a horizontal bar chart: one category per row, first row on top."""
+    return {
+        "autorange": "reversed",
+        "type": "category",
+        "showgrid": False,
+        "title": {"text": ""},
+        "fixedrange": True,
+    }
+
+
+def _note_above(text: str, pixels_above: int) -> dict[str, Any]:
+    """A note ``pixels_above`` the plot area, left-aligned (missing cells, "Se muestran …")."""
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "yshift": pixels_above,
+        "align": "left",
+        "showarrow": False,
+        "font": NOTE_FONT,
     }
 
 
@@ -372,21 +390,8 @@ def indicator_timeline(
             }
         )
     if notes:
-        annotations.append(
-            {
-                "text": "Sin valor en el reporte — " + "<br>".join(notes),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 1,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "yshift": LEGEND_HEIGHT + 4,
-                "align": "left",
-                "showarrow": False,
-                "font": NOTE_FONT,
-            }
-        )
+        text = "Sin valor en el reporte — " + "<br>".join(notes)
+        annotations.append(_note_above(text, LEGEND_HEIGHT + 4))
 
     # The 2020 gap between target and result, where both exist.
     shapes: list[dict[str, Any]] = []
@@ -422,7 +427,7 @@ def indicator_timeline(
     top = _top_margin(title_lines, len(notes))
     total = height + NOTE_LINE * len(notes)
     bottom = 72
-    annotations.append(_source_annotation(40))
+    annotations.append(source_annotation(40))
     layout = {
         "title": _title(wrap_title(name), title_lines),
         "height": total,
@@ -464,11 +469,15 @@ def avance_bars(
     ``tipo1_computed``, ``tipo1_reason`` and the same for ``tipo2``; ``indicator_id`` labels the
     bars when there are several rows). A missing value is not drawn as a zero bar: an annotation
     says "no informa valor" or why it cannot be computed. A recomputed value that does not round
-    to the reported one is labelled "≠ reportado".
+    to the reported one is labelled "≠ reportado". At most :data:`MAX_AVANCE_INDICATORS` rows are
+    drawn (the first ones), with a note above the legend saying how many of how many.
     """
     if rows is None or len(rows) == 0:
         return empty_figure("Sin indicadores con avance para mostrar")
-    rows = rows.reset_index(drop=True)
+    total_rows = len(rows)
+    # Two bars and up to two notes per row: cap the rows so that a large input stays readable
+    # and cheap (every annotation is an SVG node the browser lays out on each redraw).
+    rows = rows.iloc[:MAX_AVANCE_INDICATORS].reset_index(drop=True)
     several = len(rows) > 1
     categories: list[str] = []
     reported: list[float | None] = []
@@ -555,9 +564,13 @@ def avance_bars(
     x_range = [low - (0.22 * span if low < 0 else 0.02 * span), high + 0.28 * span]
     heading = title or "Avance 2020: reportado en el anexo vs. recalculado"
     title_lines = len(textwrap.wrap(heading, TITLE_WIDTH)) or 1
-    top, bottom = _top_margin(title_lines), 100
+    capped = total_rows > len(rows)
+    top, bottom = _top_margin(title_lines, int(capped)), 100
     total = height or (top + bottom + 100 * len(categories))
-    annotations.append(_source_annotation(70))
+    if capped:
+        note = shown_of_total(len(rows), total_rows, FIRST_ROWS)
+        annotations.append(_note_above(note, LEGEND_HEIGHT + 4))
+    annotations.append(source_annotation(70))
     layout = {
         "title": _title(wrap_title(heading), title_lines),
         "height": total,
@@ -573,13 +586,7 @@ def avance_bars(
             "zerolinewidth": 2,
             "fixedrange": True,
         },
-        "yaxis": {
-            "autorange": "reversed",
-            "type": "category",
-            "showgrid": False,
-            "title": {"text": ""},
-            "fixedrange": True,
-        },
+        "yaxis": _category_yaxis(),
         "legend": _legend_above(),
         "shapes": [_vline(100, PALETTE["expected"])],
         "annotations": annotations,
@@ -616,13 +623,17 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
     ``summary`` is :func:`pesem.metrics.indicator_summary` (only ``level == "OES"`` rows are
     used). Each bar carries the status icon, label and percentage as text; an indicator without
     a degree (no target or no value) gets an annotation with its status instead of a bar.
+    At most :data:`MAX_OVERVIEW_ROWS` indicators are drawn (the first ones), with a note above
+    the plot saying how many of how many.
     """
     if summary is None or len(summary) == 0:
         return empty_figure("Sin indicadores de OES")
     rows = summary[summary["level"] == "OES"] if "level" in summary.columns else summary
     if rows.empty:
         return empty_figure("Sin indicadores de OES")
-    rows = rows.reset_index(drop=True)
+    total_rows = len(rows)
+    # 60 px and possibly an annotation per row: cap the rows (a national roll-out has hundreds).
+    rows = rows.iloc[:MAX_OVERVIEW_ROWS].reset_index(drop=True)
     labels, degrees, colors, texts, hovers = [], [], [], [], []
     annotations: list[dict[str, Any]] = []
     for i, r in enumerate(rows.to_dict("records")):
@@ -671,9 +682,14 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
     )
     heading = title or "Indicadores de OES: valor obtenido 2020 como % de la meta de referencia"
     title_lines = len(textwrap.wrap(heading, TITLE_WIDTH)) or 1
-    top, bottom = _top_margin(title_lines, legend=False) + 12, 100
+    capped = total_rows > len(rows)
+    top, bottom = _top_margin(title_lines, int(capped), legend=False) + 12, 100
     total = top + bottom + 60 * len(rows)
-    annotations.append(_source_annotation(70))
+    if capped:
+        # above the "100% = meta" label, which sits right on top of the plot area
+        note = shown_of_total(len(rows), total_rows, FIRST_ROWS)
+        annotations.append(_note_above(note, 24))
+    annotations.append(source_annotation(70))
     layout = {
         "title": _title(wrap_title(heading), title_lines),
         "height": total,
@@ -685,13 +701,7 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
             "range": [0, high * 1.4],
             "fixedrange": True,
         },
-        "yaxis": {
-            "autorange": "reversed",
-            "type": "category",
-            "showgrid": False,
-            "title": {"text": ""},
-            "fixedrange": True,
-        },
+        "yaxis": _category_yaxis(),
         "showlegend": False,
         "shapes": [_vline(100, PALETTE["text"])],
         "annotations": annotations,

@@ -20,8 +20,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.format import fmt_change, fmt_pct, fmt_value
-from components.theme import MUTED_COLOR, PALETTE, SOURCE_LINE, TEXT_COLOR, empty_figure
+from components.format import fmt_change, fmt_pct, fmt_value, shown_of_total
+from components.theme import (
+    MAX_CHART_ITEMS,
+    MUTED_COLOR,
+    PALETTE,
+    TEXT_COLOR,
+    container_title,
+    empty_figure,
+    source_annotation,
+)
+from pesem.formulas import EPSILON
 
 MODES: Final = ("pct", "abs")
 EMPTY_MESSAGE: Final = "No hay indicadores para mostrar con esta selección"
@@ -61,6 +70,13 @@ TREND_GAP: Final = 118
 #: Characters per line of a trend panel's title (the indicator's name, two lines at most),
 #: by number of columns: the title must stay within its panel on screen and on the slide.
 TREND_TITLE_WIDTH: Final = {1: 60, 2: 50, 3: 40, 4: 30, 5: 24}
+#: Most panels of one trend chart (5 rows of 5): all 24 indicators of the report fit; with more,
+#: panels would be too small to read on screen or on a slide (and the chart slow to build).
+MAX_TREND_PANELS: Final = MAX_CHART_ITEMS
+#: Legend entry of the target marked at 2021 when the plan has none for 2020 (ND).
+NO_2020_TARGET: Final = "Meta 2021 del plan (no hay logro esperado 2020)"
+#: Which indicators a capped trend chart draws (completes "Se muestran N de M indicadores (…)").
+TREND_SELECTION: Final = "los de mayor variación % 2019 → 2020"
 
 
 def _check_mode(mode: str) -> str:
@@ -130,7 +146,12 @@ def _subtitle_lines(subtitle: str) -> list[str]:
 
 
 def _finish(
-    figure: go.Figure, title: str, height: int, top: int = TOP_MARGIN, subtitle: str = ""
+    figure: go.Figure,
+    title: str,
+    height: int,
+    top: int = TOP_MARGIN,
+    subtitle: str = "",
+    note: str = "",
 ) -> go.Figure:
     """Title (and subtitle) and legend at the top left of the figure, the report's source line at
     the bottom.
@@ -138,20 +159,15 @@ def _finish(
     Placed in container coordinates (pixels from the figure's edge, not the plot area's), so
     long y labels never push them around and nothing overlaps subplot titles. A subtitle adds
     :data:`SUBTITLE_LINE` pixels per line above the legend (and to the figure's height).
+    ``note`` (one line, e.g. "Se muestran 25 de 1,000 indicadores …") is added under the
+    subtitle, in the same way: read before the chart, on the page and on the slide.
     """
     lines = _subtitle_lines(subtitle) if subtitle else []
+    if note:
+        lines.append(note)
     extra = SUBTITLE_LINE * len(lines) + (6 if lines else 0)
     height += extra
-    title_spec: dict = {
-        "text": title,
-        "x": 0,
-        "xref": "container",
-        "xanchor": "left",
-        "y": 1,
-        "yref": "container",
-        "yanchor": "top",
-        "pad": {"t": 14, "l": 16},
-    }
+    title_spec = container_title(title, {"t": 14, "l": 16})
     if lines:
         title_spec["subtitle"] = {
             "text": "<br>".join(lines),
@@ -174,18 +190,7 @@ def _finish(
         },
         hovermode="closest",
     )
-    figure.add_annotation(
-        text=SOURCE_LINE,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-(BOTTOM_MARGIN - 24),
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 12, "color": MUTED_COLOR},
-    )
+    figure.add_annotation(source_annotation(BOTTOM_MARGIN - 24, side="left"))
     return figure
 
 
@@ -546,6 +551,104 @@ def _panel_title(name: str, columns: int) -> str:
     return "<br>".join(line if len(line) <= width else _short(line, width) for line in lines)
 
 
+def largest_changes(ds_rows: pd.DataFrame, limit: int) -> list[str]:
+    """The ids of at most ``limit`` indicators of ``ds_rows``: those with the largest 2019 → 2020
+    change in % (absolute value), kept in the order they come in ``ds_rows``.
+
+    Indicators whose % change cannot be computed (a missing value, or 2019 = 0) come after all
+    the others, in their order. Vectorised (one group-by, one sort): fast for any size.
+    """
+    ids = list(dict.fromkeys(ds_rows["indicator_id"]))
+    if len(ids) <= limit:
+        return ids
+    achieved = pd.to_numeric(ds_rows["achieved"], errors="coerce")
+    by_year = achieved.groupby([ds_rows["indicator_id"], ds_rows["year"]]).first().unstack()
+    before = by_year.get(2019, pd.Series(float("nan"), index=by_year.index))
+    after = by_year.get(2020, pd.Series(float("nan"), index=by_year.index))
+    # The same % change as pesem.formulas.change; not comparable (NaN) ranks last.
+    before = before.where(before.abs() >= EPSILON)
+    score = ((after - before) / before.abs()).abs().reindex(ids).fillna(-1.0)
+    ranking = pd.DataFrame({"score": score.to_numpy(), "position": range(len(ids))})
+    top = ranking.sort_values(["score", "position"], ascending=[False, True], kind="stable")
+    return [ids[i] for i in sorted(top["position"].head(limit))]
+
+
+def _axis_suffix(panel: int) -> str:
+    """``""`` for the first panel, ``"2"``, ``"3"`` … after it (plotly's axis numbering)."""
+    return "" if panel == 1 else str(panel)
+
+
+def _trend_traces(iid: str, part: pd.DataFrame, suffix: str, legend: set[str]) -> list[dict]:
+    """The traces of one trend panel: the achieved line and, when the plan has one, its target.
+
+    Plain dicts, validated once by the figure that holds them. ``legend`` holds the legend
+    groups already shown (updated here): each entry appears once in the figure.
+    """
+    first = part.iloc[0]
+    unit, color = first["unit"], PALETTE.get(first["oes_code"], TEXT_COLOR)
+    axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+    hover = [
+        f"<b>{iid}</b> · {int(y)}<br>Valor obtenido: "
+        + (
+            fmt_value(v, unit)
+            if not _missing(v)
+            else f"«{raw or '(vacío)'}» (sin valor: {reason or 'celda vacía'})"
+        )
+        for y, v, raw, reason in zip(
+            part["year"], part["achieved"], part["raw"], part["missing_reason"], strict=True
+        )
+    ]
+    traces = [
+        {
+            "type": "scatter",
+            "x": part["year"].tolist(),
+            "y": [None if _missing(v) else v for v in part["achieved"]],
+            "mode": "lines+markers",
+            "line": {"color": color, "width": 3},
+            "marker": {"color": color, "size": [14 if y == 2020 else 8 for y in part["year"]]},
+            "name": "Valor obtenido",
+            "legendgroup": "achieved",
+            "showlegend": "achieved" not in legend,
+            "hovertext": hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "connectgaps": False,
+            "cliponaxis": False,
+            **axes,
+        }
+    ]
+    legend.add("achieved")
+    e20, e21 = first["expected_2020"], first["expected_2021"]
+    if not _missing(e20):
+        target = (2020, e20, "x-thin-open", "Logro esperado 2020", "e2020")
+    elif not _missing(e21):
+        target = (2021, e21, "diamond-open", NO_2020_TARGET, "e2021")
+    else:
+        return traces
+    year, value, symbol, name, group = target
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [year],
+            "y": [value],
+            "mode": "markers",
+            "marker": {
+                "symbol": symbol,
+                "size": 16,
+                "color": PALETTE["expected"],
+                "line": {"width": 3, "color": PALETTE["expected"]},
+            },
+            "name": name,
+            "legendgroup": group,
+            "showlegend": group not in legend,
+            "hovertemplate": f"<b>{iid}</b><br>{name}: {fmt_value(value, unit)}<extra></extra>",
+            "cliponaxis": False,
+            **axes,
+        }
+    )
+    legend.add(group)
+    return traces
+
+
 def trend_lines(ds_rows: pd.DataFrame, columns: int | None = None, subtitle: str = "") -> go.Figure:
     """Small multiples, one per indicator: achieved values 2016–2020, the 2020 target marked.
 
@@ -554,124 +657,67 @@ def trend_lines(ds_rows: pd.DataFrame, columns: int | None = None, subtitle: str
     Each panel has its own y axis (indicators have different units). ``columns`` defaults to
     :func:`trend_columns`; each panel's title is the indicator's code and its name in two lines
     at most, sized to the panel (the full name is in the title's hover text).
+
+    At most :data:`MAX_TREND_PANELS` panels are drawn: with more indicators, those with the
+    largest % change (:func:`largest_changes`), and a line under the title says "Se muestran
+    N de M indicadores …". The figure is built in one pass (plain dicts, one ``go.Figure``), so
+    its cost does not grow with the number of indicators given.
     """
     if ds_rows is None or ds_rows.empty:
         return empty_figure(EMPTY_MESSAGE)
-    ids = list(dict.fromkeys(ds_rows["indicator_id"]))
+    total = ds_rows["indicator_id"].nunique()
+    ids = largest_changes(ds_rows, MAX_TREND_PANELS)
+    capped = len(ids) < total
+    if capped:
+        ds_rows = ds_rows[ds_rows["indicator_id"].isin(ids)]
+    parts = {iid: part.sort_values("year") for iid, part in ds_rows.groupby("indicator_id")}
     cols = max(1, min(columns or trend_columns(len(ids)), len(ids)))
     nrows = math.ceil(len(ids) / cols)
-    titles, names = [], []
-    for iid in ids:
-        first = ds_rows[ds_rows["indicator_id"] == iid].iloc[0]
-        titles.append(f"<b>{iid}</b><br>{_panel_title(first['name'], cols)}")
-        names.append(f"<b>{iid}</b><br>{_wrap(first['name'])}")
+    titles = [f"<b>{iid}</b><br>{_panel_title(parts[iid]['name'].iloc[0], cols)}" for iid in ids]
+    names = [f"<b>{iid}</b><br>{_wrap(parts[iid]['name'].iloc[0])}" for iid in ids]
     panel, gap = TREND_PANEL, TREND_GAP
     plot_height = panel * nrows + gap * (nrows - 1)
-    figure = make_subplots(
+    # make_subplots only for the grid (axis domains, title positions); everything else is merged
+    # into its layout as plain dicts and validated once by a single go.Figure. Per-panel
+    # add_trace/update_xaxes calls each walk the whole layout: quadratic in the panels.
+    grid = make_subplots(
         rows=nrows,
         cols=cols,
         subplot_titles=titles,
         vertical_spacing=gap / plot_height if nrows > 1 else 0.0,
         horizontal_spacing=0.07 if cols <= 4 else 0.05,
-    )
+    ).layout.to_plotly_json()
+    grid.pop("template", None)  # the new figure takes the default template itself
+    traces: list[dict] = []
+    axes: dict[str, dict] = {}
     shown_legend: set[str] = set()
-    for n, iid in enumerate(ids):
-        r, c = n // cols + 1, n % cols + 1
-        part = ds_rows[ds_rows["indicator_id"] == iid].sort_values("year")
-        first = part.iloc[0]
-        unit, color = first["unit"], PALETTE.get(first["oes_code"], TEXT_COLOR)
-        hover = [
-            f"<b>{iid}</b> · {int(y)}<br>Valor obtenido: "
-            + (
-                fmt_value(v, unit)
-                if not _missing(v)
-                else f"«{raw or '(vacío)'}» (sin valor: {reason or 'celda vacía'})"
-            )
-            for y, v, raw, reason in zip(
-                part["year"], part["achieved"], part["raw"], part["missing_reason"], strict=True
-            )
-        ]
-        figure.add_trace(
-            go.Scatter(
-                x=part["year"].tolist(),
-                y=[None if _missing(v) else v for v in part["achieved"]],
-                mode="lines+markers",
-                line={"color": color, "width": 3},
-                marker={
-                    "color": color,
-                    "size": [14 if y == 2020 else 8 for y in part["year"]],
-                },
-                name="Valor obtenido",
-                legendgroup="achieved",
-                showlegend="achieved" not in shown_legend,
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-                connectgaps=False,
-                cliponaxis=False,
-            ),
-            row=r,
-            col=c,
-        )
-        shown_legend.add("achieved")
-        e20, e21 = first["expected_2020"], first["expected_2021"]
-        if not _missing(e20):
-            target = (2020, e20, "x-thin-open", "Logro esperado 2020", "e2020")
-        elif not _missing(e21):
-            target = (
-                2021,
-                e21,
-                "diamond-open",
-                "Meta 2021 del plan (no hay logro esperado 2020)",
-                "e2021",
-            )
-        else:
-            target = None
-        if target:
-            year, value, symbol, name, group = target
-            figure.add_trace(
-                go.Scatter(
-                    x=[year],
-                    y=[value],
-                    mode="markers",
-                    marker={
-                        "symbol": symbol,
-                        "size": 16,
-                        "color": PALETTE["expected"],
-                        "line": {"width": 3, "color": PALETTE["expected"]},
-                    },
-                    name=name,
-                    legendgroup=group,
-                    showlegend=group not in shown_legend,
-                    hovertemplate=(
-                        f"<b>{iid}</b><br>{name}: {fmt_value(value, unit)}<extra></extra>"
-                    ),
-                    cliponaxis=False,
-                ),
-                row=r,
-                col=c,
-            )
-            shown_legend.add(group)
-        figure.update_yaxes(
-            ticksuffix="%" if unit == "porcentaje" else "",
-            tickformat=",~r",
-            rangemode="tozero",
-            tickfont={"size": 12},
-            row=r,
-            col=c,
-        )
-        figure.update_xaxes(
-            tickvals=[2016, 2018, 2020] if cols > 2 else [2016, 2017, 2018, 2019, 2020, 2021],
-            range=[2015.6, 2021.4],
-            tickfont={"size": 12},
-            row=r,
-            col=c,
-        )
-    for annotation, name in zip(figure.layout.annotations, names, strict=True):
-        annotation.update(font={"size": 13, "color": TEXT_COLOR}, hovertext=name)
+    x_ticks = [2016, 2018, 2020] if cols > 2 else [2016, 2017, 2018, 2019, 2020, 2021]
+    for n, iid in enumerate(ids, start=1):
+        part, suffix = parts[iid], _axis_suffix(n)
+        traces += _trend_traces(iid, part, suffix, shown_legend)
+        axes[f"yaxis{suffix}"] = {
+            **grid[f"yaxis{suffix}"],
+            "ticksuffix": "%" if part["unit"].iloc[0] == "porcentaje" else "",
+            "tickformat": ",~r",
+            "rangemode": "tozero",
+            "tickfont": {"size": 12},
+        }
+        axes[f"xaxis{suffix}"] = {
+            **grid[f"xaxis{suffix}"],
+            "tickvals": x_ticks,
+            "range": [2015.6, 2021.4],
+            "tickfont": {"size": 12},
+        }
+    annotations = [
+        {**title, "font": {"size": 13, "color": TEXT_COLOR}, "hovertext": name}
+        for title, name in zip(grid["annotations"], names, strict=True)
+    ]
+    figure = go.Figure(data=traces, layout={**grid, **axes, "annotations": annotations})
     return _finish(
         figure,
         "Evolución 2016–2020 del valor obtenido y meta",
         height=TOP_MARGIN + 56 + BOTTOM_MARGIN + plot_height,
         top=TOP_MARGIN + 56,
         subtitle=subtitle,
+        note=shown_of_total(len(ids), total, TREND_SELECTION) if capped else "",
     )

@@ -10,7 +10,8 @@ coordinates). The slide therefore zooms the whole layout by :data:`SLIDE_ZOOM` i
 enlarging fonts: the distances grow with the text they hold and nothing overlaps or is clipped.
 Font sizes never go below :data:`MIN_FONT_SIZE`. Only multi-panel charts taller than a slide
 (e.g. the COVID page's "todos los indicadores" views) are zoomed less, down to below 1, so that
-their panels still fit in 900 px; their fonts then shrink with them.
+their panels still fit in 900 px; their fonts then shrink with them, never below
+:data:`components.theme.MIN_LEGIBLE_FONT_SIZE`.
 
 Used server-side by ``components/png_zip.py`` (kaleido) and client-side through
 :func:`slide_patch`: ``chart_card`` stores the patch (the leaves that differ between the figure
@@ -33,7 +34,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
-from components.theme import FONT_FAMILY, MUTED_COLOR, SOURCE_LINE, TEXT_COLOR
+from components.theme import (
+    FONT_FAMILY,
+    MIN_LEGIBLE_FONT_SIZE,
+    MUTED_COLOR,
+    SOURCE_LINE,
+    TEXT_COLOR,
+    container_title,
+    source_annotation,
+)
 
 SLIDE_WIDTH: Final = 1600
 SLIDE_HEIGHT: Final = 900
@@ -183,7 +192,9 @@ class _Zoom:
     def __init__(self, factor: float, height: float) -> None:
         self.factor = factor
         self.height = height  # the figure's height on screen
-        self.font_floor = MIN_FONT_SIZE * min(factor, 1.0)
+        # A tall figure is zoomed far below 1; the floor shrinks with it but never under the
+        # legible minimum (a 60,000 px chart would otherwise round its fonts to 0 px).
+        self.font_floor = max(MIN_FONT_SIZE * min(factor, 1.0), MIN_LEGIBLE_FONT_SIZE)
 
     def value(self, value: Any) -> Any:
         value = _as_list(value)
@@ -382,21 +393,6 @@ def _horizontal_bar_text(spec: dict[str, Any]) -> None:
             trace["textangle"] = 0
 
 
-def _source_annotation(y_shift: float) -> dict[str, Any]:
-    return {
-        "text": SOURCE_LINE,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 1,
-        "y": 0,
-        "xanchor": "right",
-        "yanchor": "top",
-        "yshift": -y_shift,
-        "showarrow": False,
-        "font": {"family": FONT_FAMILY, "size": SOURCE_FONT_SIZE, "color": MUTED_COLOR},
-    }
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -432,7 +428,7 @@ def _slide_spec(spec: dict[str, Any], title: str | None) -> dict[str, Any]:
 
     base_font = _font_of(layout.get("font"), t_layout.get("font")) or PLOTLY_DEFAULT_FONT_SIZE
     font_size = zoom.font_size(base_font)
-    title_floor = round(MIN_TITLE_SIZE * min(zoom.factor, 1.0))
+    title_floor = max(round(MIN_TITLE_SIZE * min(zoom.factor, 1.0)), MIN_LEGIBLE_FONT_SIZE)
 
     title_dict = layout.get("title") if isinstance(layout.get("title"), dict) else {}
     has_title = bool(_plain_text(title_dict.get("text")))
@@ -458,13 +454,7 @@ def _slide_spec(spec: dict[str, Any], title: str | None) -> dict[str, Any]:
     if added_title:
         layout["title"] = {
             **added_title,
-            "x": 0,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 18, "l": 22},
+            **container_title(added_title["text"], {"t": 18, "l": 22}),
             "font": {"size": added_title_size, "color": TEXT_COLOR},
         }
     elif has_title:
@@ -495,7 +485,9 @@ def _slide_spec(spec: dict[str, Any], title: str | None) -> dict[str, Any]:
     else:
         axis_room = max(margin["b"], _bottom_extent(layout, t_layout, font_size))
         margin["b"] = axis_room + SOURCE_BAND
-        annotations.append(_source_annotation(axis_room + 8))
+        annotations.append(
+            source_annotation(axis_room + 8, size=SOURCE_FONT_SIZE, family=FONT_FAMILY)
+        )
     layout["annotations"] = annotations
 
     _fit_categories(spec, font_size)

@@ -66,3 +66,12 @@ def fmt_change_arrow(
     if value < 0:
         return f"↓ {fmt_pct(value, decimals)}"
     return "→ 0%"
+
+
+def shown_of_total(shown: int, total: int, which: str) -> str:
+    """The note of a chart that draws only part of its indicators, in Spanish.
+
+    ``which`` says which ones are drawn: ``"Se muestran 25 de 1,000 indicadores (los de mayor
+    variación %)."``, so a reader never takes the chart for the whole set.
+    """
+    return f"Se muestran {shown:,} de {total:,} indicadores ({which})."

@@ -9,7 +9,8 @@ high-contrast axes, the colour-blind-safe Okabe-Ito colorway and the report's nu
 from __future__ import annotations
 
 import copy
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final, Literal
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -21,6 +22,15 @@ TITLE_FONT_SIZE: Final = 22
 TEXT_COLOR: Final = "#1a1a1a"
 MUTED_COLOR: Final = "#595959"
 GRID_COLOR: Final = "#d9d9d9"
+#: No figure (page or slide) ever gets a smaller font: below it text is unreadable, and plotly
+#: rejects a size of 0, which a zoom computed from a very tall figure would otherwise round to.
+MIN_LEGIBLE_FONT_SIZE: Final = 8
+#: Most indicators one chart draws (bar rows or trend panels): the report's 24 fit; beyond it a
+#: chart is too long to read on screen or on a 1600×900 slide, and slow to build and draw. The
+#: builders then draw a selection and say so ("Se muestran 25 de 1,000 indicadores …").
+MAX_CHART_ITEMS: Final = 25
+#: Font size of the source line on the page (the slide enlarges it).
+SOURCE_LINE_SIZE: Final = 12
 
 SOURCE_LINE: Final = (
     "Fuente: Reporte de seguimiento del PESEM 2015-2021, Sector Relaciones Exteriores, 2020"
@@ -133,6 +143,54 @@ def apply_theme() -> None:
     """Register the "pesem" template and make it the default (idempotent)."""
     pio.templates[TEMPLATE_NAME] = build_template()
     pio.templates.default = TEMPLATE_NAME
+
+
+def container_title(text: str, pad: Mapping[str, float]) -> dict[str, Any]:
+    """A layout ``title`` anchored at the figure's top-left corner, ``pad`` pixels inside it.
+
+    Placed in container coordinates (pixels from the figure's edge, not the plot area's), so
+    long y labels or subplot titles never move it; every chart and its slide use this placement.
+    """
+    return {
+        "text": text,
+        "x": 0,
+        "xref": "container",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": dict(pad),
+    }
+
+
+def source_annotation(
+    pixels_below: float,
+    *,
+    side: Literal["left", "right"] = "right",
+    size: float = SOURCE_LINE_SIZE,
+    family: str | None = None,
+) -> dict[str, Any]:
+    """The report's source line (``Fuente: ...``) as an annotation under the plot area.
+
+    ``pixels_below`` the bottom of the plot area (clear of tick labels and axis title), aligned
+    with its left or right edge (``side``). ``family`` is set only where the font must not follow
+    the layout's (the slide's own source line).
+    """
+    font: dict[str, Any] = {"size": size, "color": MUTED_COLOR}
+    if family is not None:
+        font = {"family": family, **font}
+    return {
+        "text": SOURCE_LINE,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1 if side == "right" else 0,
+        "y": 0,
+        "xanchor": side,
+        "yanchor": "top",
+        "yshift": -pixels_below,
+        "showarrow": False,
+        "font": font,
+    }
 
 
 def empty_figure(message: str) -> go.Figure:

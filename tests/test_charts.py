@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from components import charts
-from components.theme import PALETTE, apply_theme
+from components.theme import PALETTE, SOURCE_LINE, apply_theme
 from pesem.loader import get_dataset
 from pesem.metrics import indicator_summary, series_table
 
@@ -245,6 +245,72 @@ def test_oes_overview_empty_input(summary):
     assert _is_empty_state(charts.oes_status_overview(summary[summary["level"] == "AES"]))
 
 
+# --------------------------------------------------------------------------- large inputs
+
+
+def _copies(rows: pd.DataFrame, count: int) -> pd.DataFrame:
+    """``rows`` repeated ``count`` times with new indicator ids (as bench/synth.py does)."""
+    parts = []
+    for copy in range(count):
+        part = rows.reset_index(drop=True).copy()
+        part["indicator_id"] = [f"{iid}{copy:03d}" for iid in part["indicator_id"]]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def font_sizes(node) -> list[float]:
+    """Every ``*font.size`` in a figure's JSON (also used by tests/test_covid_charts.py)."""
+    if isinstance(node, dict):
+        found = [
+            value["size"]
+            for key, value in node.items()
+            if key.endswith("font") and isinstance(value, dict) and "size" in value
+        ]
+        return found + [s for value in node.values() for s in font_sizes(value)]
+    if isinstance(node, list):
+        return [s for item in node for s in font_sizes(item)]
+    return []
+
+
+def _cap_notes(fig: go.Figure) -> list[str]:
+    return [text for text in _annotations(fig) if text.startswith("Se muestran")]
+
+
+def test_oes_overview_of_hundreds_of_indicators_is_capped(summary):
+    from components.export import slide_figure
+    from components.theme import MIN_LEGIBLE_FONT_SIZE
+
+    many = _copies(summary[summary["level"] == "OES"], 100)  # 700 OES indicators
+    fig = charts.oes_status_overview(many)
+    assert len(fig.data) == 1 and len(fig.data[0].y) == charts.MAX_OVERVIEW_ROWS == 25
+    assert list(fig.data[0].y[:2]) == [
+        f"{iid} · {charts._short(name)}"
+        for iid, name in zip(many["indicator_id"][:2], many["name"][:2], strict=True)
+    ]
+    assert _cap_notes(fig) == ["Se muestran 25 de 700 indicadores (los primeros de la lista)."]
+    # the note gets its own line: the plot starts lower than without it
+    assert fig.layout.margin.t == charts.oes_status_overview(many[:25]).layout.margin.t + 19
+    assert min(font_sizes(slide_figure(fig).to_plotly_json())) >= MIN_LEGIBLE_FONT_SIZE
+
+
+def test_avance_bars_of_hundreds_of_indicators_are_capped(summary):
+    many = _copies(summary, 100)  # 2,400 indicators
+    fig = charts.avance_bars(many)
+    for key in ("reported", "computed"):
+        assert len(_trace(fig, key).y) == 2 * charts.MAX_AVANCE_INDICATORS
+    notes = [a for a in fig.layout.annotations if a.text != SOURCE_LINE]
+    # two "no informa" notes at most per drawn indicator, never one per input row
+    assert len(notes) <= 2 * 2 * charts.MAX_AVANCE_INDICATORS + 1
+    assert _cap_notes(fig) == ["Se muestran 25 de 2,400 indicadores (los primeros de la lista)."]
+
+
+def test_charts_of_the_report_are_not_capped(summary):
+    assert not _cap_notes(charts.oes_status_overview(summary))
+    fig = charts.avance_bars(summary)  # all 24 indicators
+    assert len(_trace(fig, "computed").y) == 48
+    assert not _cap_notes(fig)
+
+
 # --------------------------------------------------------------------------- helpers, speed
 
 
@@ -252,3 +318,39 @@ def test_years_text():
     assert charts._years_text([2017, 2018, 2019, 2020]) == "2017–2020"
     assert charts._years_text([2016, 2018]) == "2016, 2018"
     assert charts._years_text([2016, 2017]) == "2016, 2017"
+
+
+def test_shared_source_line_and_title_placement():
+    """One source-line annotation and one title placement for every chart and slide."""
+    from components.theme import FONT_FAMILY, MUTED_COLOR, container_title, source_annotation
+
+    right = source_annotation(40)
+    assert (right["text"], right["x"], right["xanchor"], right["yshift"]) == (
+        SOURCE_LINE,
+        1,
+        "right",
+        -40,
+    )
+    assert right["font"] == {"size": 12, "color": MUTED_COLOR}
+    left = source_annotation(88, side="left")
+    assert (left["x"], left["xanchor"], left["yanchor"], left["yref"]) == (
+        0,
+        "left",
+        "top",
+        "paper",
+    )
+    slide = source_annotation(50, size=18, family=FONT_FAMILY)
+    assert slide["font"] == {"family": FONT_FAMILY, "size": 18, "color": MUTED_COLOR}
+    pad = {"t": 14, "l": 16}
+    title = container_title("Título", pad)
+    corner = (title["x"], title["xanchor"], title["y"], title["yanchor"])
+    assert (title["text"], title["xref"], title["yref"], corner) == (
+        "Título",
+        "container",
+        "container",
+        (0, "left", 1, "top"),
+    )
+    assert title["pad"] == pad
+    assert title["pad"] is not pad  # a copy: the caller's dict is never shared by figures
+    fig = charts.oes_status_overview(indicator_summary(get_dataset()))
+    assert fig.layout.annotations[-1].to_plotly_json() == source_annotation(70)

@@ -10,6 +10,7 @@ from components import covid_charts as cc
 from components.theme import PALETTE, SOURCE_LINE, apply_theme
 from pesem import covid
 from pesem.loader import get_dataset
+from tests.test_charts import font_sizes
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -299,3 +300,92 @@ def test_long_subtitle_wraps_in_two_lines_at_most(oes):
     lines = figure.layout.title.subtitle.text.split("<br>")
     assert len(lines) == 2 and lines[1].endswith("…")
     assert all(len(line) <= cc.SUBTITLE_WIDTH for line in lines)
+
+
+# --------------------------------------------------------------------------- large inputs
+
+
+def _synthetic_trend_rows(count: int) -> pd.DataFrame:
+    """``count`` indicators shaped like :func:`pesem.covid.trend_rows`, built column-wise.
+
+    Indicator ``i`` goes from 100 (2019) to ``100 + i % 97`` (2020), so the largest changes are
+    known; every 10th has no 2019 value and every 11th a 2019 value of 0 (no % change).
+    """
+    years = [2016, 2017, 2018, 2019, 2020]
+    ids = [f"OES.0{1 + i % 4}-{i + 1}" for i in range(count)]
+    achieved = []
+    for i in range(count):
+        before = float("nan") if i % 10 == 0 else 0.0 if i % 11 == 0 else 100.0
+        achieved += [90.0, 95.0, 98.0, before, 100.0 + i % 97]
+    return pd.DataFrame(
+        {
+            "indicator_id": [iid for iid in ids for _ in years],
+            "code": [iid.split("-")[0] for iid in ids for _ in years],
+            "oes_code": [iid.split("-")[0] for iid in ids for _ in years],
+            "level": "OES",
+            "name": [f"Indicador sintético número {i + 1}" for i in range(count) for _ in years],
+            "unit": "numero",
+            "year": years * count,
+            "achieved": achieved,
+            "raw": "",
+            "missing_reason": "",
+            "expected_2020": 120.0,
+            "expected_2021": 130.0,
+        }
+    )
+
+
+def test_largest_changes_ranks_by_absolute_pct_change_and_keeps_the_order():
+    rows = _synthetic_trend_rows(300)
+    chosen = cc.largest_changes(rows, 25)
+    assert len(chosen) == 25
+    order = list(dict.fromkeys(rows["indicator_id"]))
+    assert chosen == sorted(chosen, key=order.index)  # the order they came in
+    # change of indicator i is (i % 97)%: the 25 largest are 96, 95, … among comparable ones
+    change = {iid: i % 97 for i, iid in enumerate(order) if i % 10 and i % 11}
+    assert all(iid in change for iid in chosen)  # no missing / zero 2019 value
+    assert min(change[iid] for iid in chosen) >= sorted(change.values())[-25]
+    # few indicators: all of them, as given
+    assert cc.largest_changes(rows[rows["indicator_id"].isin(order[:5])], 25) == order[:5]
+
+
+def test_largest_changes_puts_the_not_comparable_last():
+    # 0, 10, 20: no 2019 value; 11, 22: 2019 = 0. All 25 comparable ones first, then the first
+    # two not comparable ones in their order (0 and 10).
+    rows = _synthetic_trend_rows(30)
+    order = list(dict.fromkeys(rows["indicator_id"]))
+    chosen = cc.largest_changes(rows, 27)
+    assert set(order) - set(chosen) == {order[11], order[20], order[22]}
+
+
+def test_trend_lines_of_thousands_of_indicators_is_capped_and_legible():
+    """2,500 indicators: at most MAX_TREND_PANELS panels, a note says so, no font under 8 px,
+    on the page and on its slide (the old builder drew 5,000 traces in minutes, and its slide
+    had 0 px fonts, which plotly rejects)."""
+    from components.export import slide_figure
+    from components.theme import MIN_LEGIBLE_FONT_SIZE
+
+    rows = _synthetic_trend_rows(2500)
+    figure = cc.trend_lines(rows, subtitle="OES.01 · Sintético")
+    panels = {t.xaxis for t in figure.data}
+    assert len(panels) == cc.MAX_TREND_PANELS == 25
+    assert len(figure.data) <= 2 * cc.MAX_TREND_PANELS
+    assert sum(t.showlegend is not False for t in figure.data) == 2  # one entry per series
+    subtitle = figure.layout.title.subtitle.text
+    assert subtitle.startswith("OES.01 · Sintético<br>")
+    assert "Se muestran 25 de 2,500 indicadores" in subtitle
+    shown = [a.text.split("<br>")[0] for a in figure.layout.annotations if "<b>" in a.text]
+    assert shown == [f"<b>{iid}</b>" for iid in cc.largest_changes(rows, 25)]
+    assert figure.layout.height <= 2000
+    sizes = font_sizes(figure.to_plotly_json())
+    assert sizes and min(sizes) >= MIN_LEGIBLE_FONT_SIZE
+    slide = slide_figure(figure).to_plotly_json()
+    assert min(font_sizes(slide)) >= MIN_LEGIBLE_FONT_SIZE
+
+
+def test_trend_lines_of_the_report_are_not_capped(ds, comp):
+    rows = covid.trend_rows(ds, list(comp["indicator_id"]))
+    figure = cc.trend_lines(rows)
+    assert len({t.xaxis for t in figure.data}) == len(comp) == 24
+    assert not figure.layout.title.subtitle.text
+    assert "Se muestran" not in figure.to_json()

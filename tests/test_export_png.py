@@ -33,7 +33,7 @@ from components.export import (
     slide_patch,
 )
 from components.graph import SLIDE_PATCH_ATTRIBUTE, chart_card
-from components.theme import SOURCE_LINE, apply_theme
+from components.theme import MIN_LEGIBLE_FONT_SIZE, SOURCE_LINE, apply_theme
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ZIP_PAGES = ["/", "/oes/OES.01", "/aes/AES.03.04", "/covid"]
@@ -197,6 +197,32 @@ def test_slide_patch_turns_the_screen_figure_into_the_slide():
     assert all(path[0] in ("data", "layout") for path, _ in patch)
     assert apply_patch(wire(fig), patch) == wire(slide_figure(fig, title="Un título"))
     assert len(json.dumps(patch)) < 20_000
+
+
+@pytest.mark.parametrize("height", [2_000, 20_000, 80_000])
+def test_slide_of_a_very_tall_chart_keeps_legible_fonts(height):
+    """Two stacked panels 80,000 px tall (a chart of thousands of rows) are zoomed to ~0.01 to
+    fit the slide: fonts shrink with them but never below MIN_LEGIBLE_FONT_SIZE (they used to
+    round to 0 px, which plotly rejects with a ValueError)."""
+    fig = go.Figure(
+        [
+            go.Scatter(x=[1, 2], y=[1, 2], textfont={"size": 12}, text=["a", "b"]),
+            go.Scatter(x=[1, 2], y=[2, 1], xaxis="x2", yaxis="y2"),
+        ]
+    )
+    fig.update_layout(
+        height=height,
+        title={"text": "Muy alto"},
+        yaxis={"domain": [0, 0.45]},
+        yaxis2={"domain": [0.55, 1]},
+        xaxis2={"anchor": "y2"},
+        annotations=[{"text": "nota", "font": {"size": 10}, "showarrow": False}],
+    )
+    slide = slide_figure(fig)
+    sizes = font_sizes(slide.to_plotly_json())
+    assert sizes and min(sizes) >= MIN_LEGIBLE_FONT_SIZE
+    assert slide.layout.title.font.size >= MIN_LEGIBLE_FONT_SIZE
+    assert apply_patch(wire(fig), slide_patch(fig)) == wire(slide)
 
 
 def test_chart_card_carries_the_slide_patch():
