@@ -181,6 +181,17 @@ def _title(text: str, lines: int) -> dict[str, Any]:
     }
 
 
+def _frame(
+    heading: str, title_lines: int, height: int, top: int, bottom: int, left: int
+) -> dict[str, Any]:
+    """The layout keys every chart here sets alike: its wrapped title, height and margins."""
+    return {
+        "title": _title(wrap_title(heading), title_lines),
+        "height": height,
+        "margin": {"t": top, "b": bottom, "l": left, "r": 30},
+    }
+
+
 def _category_yaxis() -> dict[str, Any]:
     """The y axis of a horizontal bar chart: one category per row, first row on top."""
     return {
@@ -429,9 +440,7 @@ def indicator_timeline(
     bottom = 72
     annotations.append(source_annotation(40))
     layout = {
-        "title": _title(wrap_title(name), title_lines),
-        "height": total,
-        "margin": {"t": top, "b": bottom, "l": 84, "r": 30},
+        **_frame(name, title_lines, total, top, bottom, left=84),
         "xaxis": {
             "range": [(base_x - 0.45) if clipped else start - 0.5, AXIS_END + 0.5],
             "tickvals": tickvals,
@@ -572,11 +581,9 @@ def avance_bars(
         annotations.append(_note_above(note, LEGEND_HEIGHT + 4))
     annotations.append(source_annotation(70))
     layout = {
-        "title": _title(wrap_title(heading), title_lines),
-        "height": total,
+        **_frame(heading, title_lines, total, top, bottom, left=30),
         "barmode": "overlay",
         "bargap": 0.1,
-        "margin": {"t": top, "b": bottom, "l": 30, "r": 30},
         "xaxis": {
             "title": {"text": AVANCE_AXIS_TITLE},
             "ticksuffix": "%",
@@ -691,9 +698,7 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
         annotations.append(_note_above(note, 24))
     annotations.append(source_annotation(70))
     layout = {
-        "title": _title(wrap_title(heading), title_lines),
-        "height": total,
-        "margin": {"t": top, "b": bottom, "l": 30, "r": 30},
+        **_frame(heading, title_lines, total, top, bottom, left=30),
         "xaxis": {
             "title": {"text": "% de la meta (2020; 2021 si no hay meta 2020)"},
             "ticksuffix": "%",
