@@ -169,7 +169,9 @@ def chart_card(
     png_name = safe_filename(filename)
     graph = dcc.Graph(
         id=dict(graph_id) if not isinstance(graph_id, str) else graph_id,
-        figure=figure,
+        # A plain dict, not the go.Figure: layouts are kept for the life of the process and a
+        # figure object graph is several times larger; Dash also skips re-validating it.
+        figure=figure.to_plotly_json() if isinstance(figure, go.Figure) else figure,
         config=graph_config(png_name),
         className="chart-graph",
     )
