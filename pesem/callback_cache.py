@@ -6,7 +6,8 @@ anything per user. So the same body always gets the same answer, and the costly 
 is not the callback but turning a component tree or figure into JSON and compressing it (a
 ``/covid`` layout is ~1,000 components; plotly's JSON encoder spends ~12 ms on it). This
 middleware keeps the final bytes (after compression and headers) of successful answers, keyed by
-everything that shapes them (path, query, content type, accepted encodings and body), in a small
+everything that shapes them (path, query without the renderer's per-page-load ``endId`` token,
+content type, accepted encodings and body), in a small
 per-process LRU bounded by entry count and total bytes, and replays them.
 
 What it never keeps: anything but ``200`` answers (errors, ``204`` for PreventUpdate), answers
@@ -25,11 +26,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 log = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+#: Query parameter of the renderer's per-page-load token (not part of an answer's key).
+END_ID_PARAM = "endId"
+#: Query parameters of Dash's background callbacks (their answers depend on a job: not kept).
+BACKGROUND_PARAMS = frozenset({"cacheKey", "job", "oldJob"})
 
 #: Header that tells a client (and the tests/benchmark) whether the answer was replayed.
 CACHE_HEADER = "X-Callback-Cache"
@@ -98,11 +105,26 @@ class CallbackResponseCache:
         return length if 0 < length <= self.max_body_bytes else None
 
     @staticmethod
-    def request_key(environ: dict[str, Any], body: bytes) -> bytes:
-        """SHA-256 of what shapes an answer: path, query, content type, encodings, body."""
+    def request_key(environ: dict[str, Any], body: bytes) -> bytes | None:
+        """SHA-256 of what shapes an answer: path, query, content type, encodings, body.
+
+        The renderer adds a signed ``endId`` token, new on every page load, to the query of
+        every callback; only background callbacks read it (with ``cacheKey``/``job``/
+        ``oldJob``), so it is left out of the key, and requests of background callbacks are
+        never kept (None).
+        """
+        query = parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True)
+        if any(name in BACKGROUND_PARAMS for name, _ in query):
+            return None
         digest = hashlib.sha256()
-        for name in ("PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "HTTP_ACCEPT_ENCODING"):
-            digest.update(str(environ.get(name, "")).encode("latin-1", "replace"))
+        kept = urlencode(sorted((k, v) for k, v in query if k != END_ID_PARAM))
+        for part in (
+            environ.get("PATH_INFO", ""),
+            kept,
+            environ.get("CONTENT_TYPE", ""),
+            environ.get("HTTP_ACCEPT_ENCODING", ""),
+        ):
+            digest.update(str(part).encode("latin-1", "replace"))
             digest.update(b"\0")
         digest.update(body)
         return digest.digest()
@@ -134,6 +156,8 @@ class CallbackResponseCache:
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
         key = self.request_key(environ, body)
+        if key is None:
+            return self.app(environ, start_response)
         answer = self._get(key)
         if answer is not None:
             self.hits += 1

@@ -38,6 +38,7 @@ def _call(
     *,
     method: str = "POST",
     path: str = PATH,
+    query: str = "",
     encoding: str = "br",
 ) -> tuple[str, dict[str, str], bytes]:
     seen: dict[str, Any] = {}
@@ -48,7 +49,7 @@ def _call(
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "CONTENT_TYPE": "application/json",
         "CONTENT_LENGTH": str(len(body)),
         "HTTP_ACCEPT_ENCODING": encoding,
@@ -77,6 +78,25 @@ def test_a_different_body_or_accepted_encoding_is_a_different_answer():
     _call(cache, b'{"a": 2}')
     _call(cache, b'{"a": 1}', encoding="gzip")
     assert inner.calls == 3
+
+
+def test_the_per_page_load_token_is_not_part_of_the_key_but_other_query_is():
+    inner = CountingApp()
+    cache = CallbackResponseCache(inner)
+    _call(cache, query="endId=first-load~sig")
+    _, headers, _ = _call(cache, query="endId=second-load~sig")
+    assert headers[CACHE_HEADER] == "hit" and inner.calls == 1
+    _call(cache, query="endId=x&other=1")
+    assert inner.calls == 2
+
+
+@pytest.mark.parametrize("query", ["cacheKey=abc", "job=12&endId=x", "oldJob=3"])
+def test_background_callback_requests_are_never_kept(query):
+    inner = CountingApp()
+    cache = CallbackResponseCache(inner)
+    _call(cache, query=query)
+    _call(cache, query=query)
+    assert inner.calls == 2 and len(cache) == 0
 
 
 @pytest.mark.parametrize(
@@ -161,8 +181,9 @@ def test_the_real_app_replays_a_page_layout_identical_to_a_fresh_answer():
     client = server.test_client()
     headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
     cache.clear()
-    fresh = client.post(PATH, data=_router_body("/oes/OES.02"), headers=headers)
-    replayed = client.post(PATH, data=_router_body("/oes/OES.02"), headers=headers)
+    # two page loads: the renderer signs a new endId token for each
+    fresh = client.post(PATH + "?endId=load1", data=_router_body("/oes/OES.02"), headers=headers)
+    replayed = client.post(PATH + "?endId=load2", data=_router_body("/oes/OES.02"), headers=headers)
     assert fresh.status_code == replayed.status_code == 200
     assert fresh.headers[CACHE_HEADER] == "miss" and replayed.headers[CACHE_HEADER] == "hit"
     assert fresh.data == replayed.data and b"OES.02" in fresh.data

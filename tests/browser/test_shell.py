@@ -169,3 +169,30 @@ def test_chart_card_data_table(page):
     assert table.locator("caption").count() == 1
     assert table.locator("thead th[scope=col]").count() >= 1
     page.assert_clean()
+
+
+def test_page_loads_of_different_visitors_share_the_callback_answer_cache(browser, live_server):
+    """The renderer signs a new endId per page load; answers are still replayed across loads.
+
+    Three loads of the same page with two gunicorn workers: at least two reach the same worker
+    (pigeonhole), so at least one router answer must be a replay.
+    """
+    from pesem.callback_cache import CACHE_HEADER
+
+    seen: list[str] = []
+    for _ in range(3):
+        context = browser.new_context()
+        page = context.new_page()
+
+        def on_response(response, seen=seen):
+            if "_dash-update-component" in response.url and "_pages_content" in (
+                response.request.post_data or ""
+            ):
+                seen.append(response.headers.get(CACHE_HEADER.lower(), ""))
+
+        page.on("response", on_response)
+        page.goto(live_server + "/unidades")
+        page.wait_for_load_state("networkidle")
+        context.close()
+    assert len(seen) == 3, seen
+    assert "hit" in seen[1:], seen
