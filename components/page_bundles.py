@@ -1,4 +1,4 @@
-"""Serve a component library's script only with the pages that render its components.
+"""Serve a component library's script only with the pages that render it; preload chart code.
 
 Dash writes the main bundle of every imported component library into every page's HTML. Two of
 them are dead weight on most pages: dash-ag-grid's (1.3 MB, 0.36 MB compressed, plus its parse
@@ -11,6 +11,9 @@ The Dash renderer cannot load a library's main bundle later, so a document that 
 another page must never *client-side* navigate to a page with ``bundles``: links to such a page
 are full page loads (:func:`needs_full_load`; the navbar and page links use it, and
 ``tests/test_page_bundles.py`` walks every layout for a client-side link to one).
+
+Pages that draw charts (all but those registered with ``charts=False``) also announce dcc.Graph's
+lazily loaded scripts with ``<link rel="preload">`` (:data:`CHART_PRELOADS`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,14 @@ DEFERRED: Mapping[str, str] = {
     "dash_table": "/_dash-component-suites/dash/dash_table/bundle.",
 }
 
+#: Scripts dcc.Graph fetches only once the page's layout has arrived (its lazy chunk, then
+#: plotly.js): announced in the head of pages that draw charts, they download alongside the
+#: other scripts instead of after them (~100 ms earlier charts on a first visit).
+CHART_PRELOADS: tuple[str, ...] = (
+    "/_dash-component-suites/dash/dcc/async-graph.js",
+    "/_dash-component-suites/plotly/package_data/plotly.min.js",
+)
+
 _SCRIPT = re.compile(r'<script src="(?P<src>[^"]+)"></script>\s*')
 
 
@@ -45,6 +56,19 @@ def needs_full_load(path: str) -> bool:
     """Whether a link to ``path`` must load a new document (its page renders a deferred library)."""
     page, _ = _path_to_page(dash.strip_relative_path(path.split("?", 1)[0]) or "")
     return bool(page_bundles(page))
+
+
+def draws_charts(page: Mapping[str, Any] | None) -> bool:
+    """Whether a registered page draws charts (every page but those with ``charts=False``)."""
+    return bool(page) and page.get("charts", True) is not False
+
+
+def preload_links(prefix: str = "/") -> str:
+    """``<link rel="preload">`` tags for :data:`CHART_PRELOADS` under ``prefix``."""
+    return "".join(
+        f'<link rel="preload" href="{prefix.rstrip("/")}{url}" as="script">'
+        for url in CHART_PRELOADS
+    )
 
 
 def strip_scripts(scripts: str, keep: Iterable[str]) -> str:
@@ -68,8 +92,11 @@ def install(app: Dash, page_of: Callable[[str], Mapping[str, Any] | None] | None
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs: Any) -> str:
-        keep = page_bundles(resolve(request.path)) if has_request_context() else frozenset()
-        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), keep)
+        page = resolve(request.path) if has_request_context() else None
+        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
+        if draws_charts(page):
+            prefix = app.config.requests_pathname_prefix or "/"
+            kwargs["css"] = kwargs.get("css", "") + preload_links(prefix)
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign]

@@ -19,6 +19,7 @@ dash.register_page(
     name="Página no encontrada",
     description="La dirección solicitada no existe en el tablero de seguimiento del PESEM.",
     nav=False,
+    charts=False,  # no chart: the head does not preload plotly.js (components/page_bundles.py)
 )
 
 

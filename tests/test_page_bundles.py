@@ -12,7 +12,13 @@ import pytest
 from dash import dcc, html
 
 import app as dashboard
-from components.page_bundles import DEFERRED, needs_full_load, page_bundles, strip_scripts
+from components.page_bundles import (
+    CHART_PRELOADS,
+    DEFERRED,
+    needs_full_load,
+    page_bundles,
+    strip_scripts,
+)
 
 GRID_SCRIPT = DEFERRED["dash_ag_grid"]
 TABLE_SCRIPT = DEFERRED["dash_table"]
@@ -96,3 +102,11 @@ def test_every_link_to_the_explorer_loads_a_new_document():
             elif isinstance(link, dbc.NavLink):
                 assert getattr(link, "external_link", False) is True, (where, href)
     assert checked >= 3  # navbar, /unidades' cards and text, the 404 page's list
+
+
+@pytest.mark.parametrize(("path", "preloads"), [("/", True), ("/covid", True), ("/nope", False)])
+def test_pages_with_charts_preload_the_chart_scripts(path, preloads):
+    html_text = dashboard.server.test_client().get(path).get_data(as_text=True)
+    head = html_text.split("</head>", 1)[0]
+    for url in CHART_PRELOADS:
+        assert (f'<link rel="preload" href="{url}" as="script">' in head) is preloads, url
