@@ -1,4 +1,5 @@
-"""Small layout helpers shared by pages: 404 content, breadcrumbs, status badges, markdown."""
+"""Small layout helpers shared by pages: 404 content, breadcrumbs, status badges, markdown, tables,
+and the scaffolding the OES and AES pages share (header, indicator blocks, findings, narrative)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.format import fmt_pct, fmt_value
+from components.graph import chart_card
 from components.page_bundles import needs_full_load
 from pesem.formulas import agrees
 from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS
@@ -164,6 +167,20 @@ class CodePage:
         """URL parameters of every existing page (built at start-up, see :func:`warm_layouts`)."""
         return [{"code": code} for code in self.known_codes()]
 
+    def register_options(self) -> dict[str, Any]:
+        """The ``dash.register_page`` keywords every code page passes alike.
+
+        Tab title per code, out of the navbar, ``path_exists`` so that the server answers HTTP 404
+        for an unknown code (``app.is_page_path``) and ``warm`` so that every code's layout is
+        built at start-up (:func:`warm_layouts`).
+        """
+        return {
+            "title": self.title,
+            "nav": False,
+            "path_exists": self.exists,
+            "warm": self.warm_params,
+        }
+
 
 def warm_layouts(
     registry: Mapping[str, Mapping[str, Any]], budget_seconds: float = 20.0
@@ -231,10 +248,30 @@ def values_table(cells: pd.DataFrame, unit: str, baseline_year: int | None) -> p
     return pd.DataFrame(columns)
 
 
+def table_header(labels: Iterable[Any]) -> html.Thead:
+    """A table's header row: one ``<th scope="col">`` per label (text or components)."""
+    return html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
+
+
+def responsive_table(
+    caption: Any, header: html.Thead, rows: list[Any], class_name: str
+) -> html.Div:
+    """A captioned ``<table>`` (``header``, then ``rows`` as its body) that scrolls sideways on a
+    narrow screen instead of widening the page (Bootstrap's ``table-responsive``)."""
+    return html.Div(
+        html.Table(
+            [html.Caption(caption), header, html.Tbody(rows)],
+            className=class_name,
+        ),
+        className="table-responsive",
+    )
+
+
 def html_table(frame: pd.DataFrame, caption: str) -> html.Div:
     """A small accessible HTML table (first column as row header; missing markers styled)."""
-    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in frame.columns]))
-    body = html.Tbody(
+    return responsive_table(
+        caption,
+        table_header(frame.columns),
         [
             html.Tr(
                 [
@@ -248,14 +285,8 @@ def html_table(frame: pd.DataFrame, caption: str) -> html.Div:
                 ]
             )
             for row in frame.itertuples(index=False, name=None)
-        ]
-    )
-    return html.Div(
-        html.Table(
-            [html.Caption(caption), header, body],
-            className="table table-sm values-table mb-0",
-        ),
-        className="table-responsive",
+        ],
+        "table table-sm values-table mb-0",
     )
 
 
@@ -373,3 +404,124 @@ def cached_layout(
         return layout
 
     return decorate
+
+
+# --- scaffolding of the OES and AES pages (and links to them) ----------------------------------
+
+#: Title of an indicator's timeline chart, after its id (OES and AES pages alike).
+TIMELINE_TITLE = "Línea de base, logros esperados y valores obtenidos"
+
+
+def code_href(code: str) -> str | None:
+    """The page of an OES/AES code (``/oes/OES.01``, ``/aes/AES.03.04``); None otherwise.
+
+    Findings and comparisons also carry codes without a page (``UE``) or none at all (NaN).
+    """
+    if isinstance(code, str) and code.startswith("AES."):
+        return f"/aes/{code}"
+    if isinstance(code, str) and code.startswith("OES."):
+        return f"/oes/{code}"
+    return None
+
+
+def code_layout(
+    page: CodePage, unknown_text: str
+) -> Callable[[Callable[[str], Any]], Callable[..., Any]]:
+    """Make ``build(canonical_code)`` the ``layout`` of a code page (``/oes/<code>``).
+
+    The result is called as Dash calls it, ``layout(code=..., **query)``; it is memoized per
+    canonical code (:func:`cached_layout`) and answers an unknown code with :func:`not_found`,
+    ``unknown_text`` with ``{code}`` standing for the code as the URL spells it.
+    """
+
+    def decorate(build: Callable[[str], Any]) -> Callable[..., Any]:
+        def layout(code: str | None = None, **_query: Any) -> Any:
+            canonical = page.resolve(code)
+            if canonical is None:
+                return not_found(unknown_text.format(code=code or ""))
+            return build(canonical)
+
+        # Name and docstring of the page's function, but not functools.wraps' __wrapped__: the
+        # signature callers see must stay (code, **query), not build's (canonical).
+        for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+            setattr(layout, attribute, getattr(build, attribute))
+        return cached_layout(page.cache_key)(layout)
+
+    return decorate
+
+
+def code_page_header(
+    crumbs: list[tuple[str, str | None]], code: str, *title: Any
+) -> list[html.Nav | html.H1]:
+    """Breadcrumbs and the ``<h1>`` of an OES/AES page: the code, then the ``title`` parts."""
+    return [
+        breadcrumbs(crumbs),
+        html.H1([html.Span(code, className="oes-code"), *title], className="h2 page-title"),
+    ]
+
+
+def indicator_heading(row: pd.Series, class_name: str, detail: Any) -> list[html.H3 | html.P]:
+    """The heading (id and name) and status line of an indicator block of the OES/AES pages.
+
+    ``row`` is an :func:`pesem.metrics.indicator_summary` row; the status line is its semáforo
+    badge, the status reason, then ``detail``; ``class_name`` sizes the heading.
+    """
+    return [
+        html.H3(
+            [html.Span(row["indicator_id"], className="indicator-code"), " ", row["name"]],
+            className=class_name,
+        ),
+        html.P(
+            [
+                summary_badge(row),
+                " ",
+                html.Span(row["status_reason"], className="status-reason"),
+                detail,
+            ],
+            className="indicator-status",
+        ),
+    ]
+
+
+def timeline_card(
+    component_type: str,
+    indicator_id: str,
+    figure: go.Figure,
+    *,
+    filename: str,
+    summary: str,
+    table: pd.DataFrame,
+) -> dbc.Card:
+    """The chart card of an indicator's timeline (:func:`components.charts.indicator_timeline`),
+    with the id ``{"type": component_type, "index": indicator_id}`` and the shared title."""
+    return chart_card(
+        {"type": component_type, "index": indicator_id},
+        figure,
+        title=f"{indicator_id} · {TIMELINE_TITLE}",
+        filename=filename,
+        summary=summary,
+        table=table,
+    )
+
+
+def code_findings_box(
+    findings: pd.DataFrame, code: str, element_id: str, empty_text: str | None
+) -> html.Section | None:
+    """:func:`findings_box` of one OES/AES code's findings, linked to «Calidad de datos».
+
+    ``findings`` is all of :func:`pesem.findings.find_all`; ``empty_text`` None leaves the box
+    out (None) when the code has no findings.
+    """
+    own = findings[findings["code"] == code]
+    if empty_text is None and own.empty:
+        return None
+    return findings_box(own, element_id, empty_text or "", more_href=registered_path("/calidad"))
+
+
+def narrative_section(heading: str, text: str, element_id: str) -> html.Section:
+    """The report's own analysis of a code under ``heading``, verbatim (:func:`markdown`)."""
+    return html.Section(
+        [html.H2(heading, className="h3"), markdown(text)],
+        id=element_id,
+        className="report-narrative mb-4",
+    )

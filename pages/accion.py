@@ -20,14 +20,15 @@ from components.format import fmt_value, unit_label
 from components.graph import chart_card
 from components.layout import (
     CodePage,
-    breadcrumbs,
-    cached_layout,
     canonical_aes,
-    findings_box,
-    markdown,
-    not_found,
-    registered_path,
-    summary_badge,
+    code_findings_box,
+    code_layout,
+    code_page_header,
+    indicator_heading,
+    narrative_section,
+    responsive_table,
+    table_header,
+    timeline_card,
     values_table,
 )
 from pesem.findings import SERIES_LABELS, find_all
@@ -66,12 +67,8 @@ dash.register_page(
     __name__,
     path_template="/aes/<code>",
     name="Acción estratégica sectorial",
-    title=PAGE.title,
-    nav=False,
-    # Lets the server answer HTTP 404 for an unknown code (app.is_page_path).
-    path_exists=PAGE.exists,
-    warm=PAGE.warm_params,
     description="Indicador, avance reportado y recalculado, inconsistencias y análisis de una AES.",
+    **PAGE.register_options(),
 )
 
 
@@ -137,31 +134,14 @@ def cells_table(cells: pd.DataFrame, unit: str) -> html.Div:
                 className="row-missing" if missing else None,
             )
         )
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(h, scope="col")
-                for h in (
-                    "Serie",
-                    "Año",
-                    "Texto en el reporte",
-                    "Valor",
-                    "Motivo del vacío",
-                    "Nota",
-                )
-            ]
-        )
+    header = table_header(
+        ("Serie", "Año", "Texto en el reporte", "Valor", "Motivo del vacío", "Nota")
     )
-    return html.Div(
-        html.Table(
-            [
-                html.Caption(f"Celdas del Anexo 6.1 ({unit_label(unit)}), tal como se imprimen"),
-                header,
-                html.Tbody(rows),
-            ],
-            className="table table-sm cells-table mb-0",
-        ),
-        className="table-responsive",
+    return responsive_table(
+        f"Celdas del Anexo 6.1 ({unit_label(unit)}), tal como se imprimen",
+        header,
+        rows,
+        "table table-sm cells-table mb-0",
     )
 
 
@@ -193,25 +173,20 @@ def _indicator_section(ds: Dataset, row: pd.Series) -> html.Article:
     ]
     return html.Article(
         [
-            html.H3([html.Span(iid, className="indicator-code"), " ", row["name"]], className="h4"),
-            html.P(
-                [
-                    summary_badge(row),
-                    " ",
-                    html.Span(row["status_reason"], className="status-reason"),
-                    f" · valor obtenido {ASSESSED_YEAR}: "
-                    f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], unit)}",
-                ],
-                className="indicator-status",
+            *indicator_heading(
+                row,
+                "h4",
+                f" · valor obtenido {ASSESSED_YEAR}: "
+                f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], unit)}",
             ),
             html.Dl(
                 [item for term, text in facts for item in (html.Dt(term), html.Dd(text))],
                 className="indicator-facts",
             ),
-            chart_card(
-                {"type": Ids.TIMELINE.value, "index": iid},
+            timeline_card(
+                Ids.TIMELINE.value,
+                iid,
                 timeline,
-                title=f"{iid} · Línea de base, logros esperados y valores obtenidos",
                 filename=f"{FILE_PREFIX}_{iid}_serie",
                 summary=f"Línea de base {fmt_value(row['baseline_value'], unit)} "
                 f"({row['baseline_year']}); valor obtenido {ASSESSED_YEAR} "
@@ -274,22 +249,18 @@ def _pager(ds: Dataset, code: str) -> html.Nav:
     )
 
 
-@cached_layout(PAGE.cache_key)
-def layout(code: str | None = None, **_query: Any) -> html.Div:
-    """The AES page, or the not-found content for an unknown code."""
-    canonical = resolve(code)
-    if canonical is None:
-        return not_found(
-            f"No existe la acción estratégica «{code or ''}». Las acciones estratégicas del PESEM "
-            "se escriben como AES.01.03 y están listadas en la página de cada objetivo."
-        )
+@code_layout(
+    PAGE,
+    "No existe la acción estratégica «{code}». Las acciones estratégicas del PESEM se escriben "
+    "como AES.01.03 y están listadas en la página de cada objetivo.",
+)
+def layout(canonical: str) -> html.Div:
+    """The page of an existing AES (code_layout answers an unknown code with the 404 content)."""
     ds = get_dataset()
     aes = ds.aes.set_index("aes_code").loc[canonical]
     oes_code = aes["oes_code"]
     oes_name = ds.oes.set_index("oes_code").at[oes_code, "name"]
     rows = _indicator_rows(ds, canonical)
-    findings = find_all(ds)
-    own = findings[findings["code"] == canonical]
 
     description: list[Any] = [html.P(aes["description"], className="lead aes-description")]
     body = aes["description_body"]
@@ -315,10 +286,10 @@ def layout(code: str | None = None, **_query: Any) -> html.Div:
     n = len(rows)
     return html.Div(
         [
-            breadcrumbs([("Resumen", "/"), (oes_code, f"/oes/{oes_code}"), (canonical, None)]),
-            html.H1(
-                [html.Span(canonical, className="oes-code"), " Acción estratégica sectorial"],
-                className="h2 page-title",
+            *code_page_header(
+                [("Resumen", "/"), (oes_code, f"/oes/{oes_code}"), (canonical, None)],
+                canonical,
+                " Acción estratégica sectorial",
             ),
             html.P(
                 ["Del ", dcc.Link(f"{oes_code}", href=f"/oes/{oes_code}"), f": {oes_name}"],
@@ -336,23 +307,16 @@ def layout(code: str | None = None, **_query: Any) -> html.Div:
                 id=Ids.INDICATORS,
                 className="mb-4",
             ),
-            findings_box(
-                own,
+            code_findings_box(
+                find_all(ds),
+                canonical,
                 Ids.FINDINGS,
                 "No se detectaron inconsistencias en los datos de esta acción estratégica.",
-                more_href=registered_path("/calidad"),
             ),
-            html.Section(
-                [
-                    html.H2("Análisis descriptivo del reporte", className="h3"),
-                    markdown(
-                        ds.narrative.get(
-                            canonical, "El reporte no incluye análisis para esta acción."
-                        )
-                    ),
-                ],
-                id=Ids.NARRATIVE,
-                className="report-narrative mb-4",
+            narrative_section(
+                "Análisis descriptivo del reporte",
+                ds.narrative.get(canonical, "El reporte no incluye análisis para esta acción."),
+                Ids.NARRATIVE,
             ),
             _pager(ds, canonical),
         ],

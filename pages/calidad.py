@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.layout import breadcrumbs, cached_layout
+from components.layout import breadcrumbs, cached_layout, code_href, table_header
 from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
 
@@ -76,15 +76,6 @@ KIND_HELP: Final = {
         "El código de la unidad ejecutora (UE) se imprime con distinto número de ceros."
     ),
 }
-
-
-def code_href(code: str) -> str | None:
-    """The page of an OES/AES code (``/oes/OES.01``, ``/aes/AES.03.04``); None otherwise."""
-    if isinstance(code, str) and code.startswith("AES."):
-        return f"/aes/{code}"
-    if isinstance(code, str) and code.startswith("OES."):
-        return f"/oes/{code}"
-    return None
 
 
 def kind_anchor(kind: str) -> str:
@@ -178,17 +169,15 @@ def _compared_cells(row: pd.Series) -> list[html.Td]:
 
 
 def findings_table(kind: str, label: str, rows: pd.DataFrame) -> dbc.Table:
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("N.º", scope="col"),
-                html.Th("Código", scope="col"),
-                html.Th("Dónde", scope="col"),
-                html.Th("Campo", scope="col"),
-                html.Th("El reporte dice", scope="col"),
-                html.Th("Calculado o comparado", scope="col"),
-                html.Th("Detalle", scope="col"),
-            ]
+    header = table_header(
+        (
+            "N.º",
+            "Código",
+            "Dónde",
+            "Campo",
+            "El reporte dice",
+            "Calculado o comparado",
+            "Detalle",
         )
     )
     body = [

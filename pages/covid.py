@@ -35,7 +35,7 @@ from dash.exceptions import PreventUpdate
 from components.covid_charts import diverging_change, dumbbell, trend_lines
 from components.format import fmt_change, fmt_pct, fmt_value, unit_label
 from components.graph import chart_card
-from components.layout import breadcrumbs, cached_layout
+from components.layout import breadcrumbs, cached_layout, code_href
 from pesem import covid
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import ASSESSED_YEAR, PREVIOUS_YEAR
@@ -103,15 +103,6 @@ def _mode(value: Any) -> str:
 
 def _scope(value: Any) -> str:
     return value if value in covid.SCOPES else DEFAULT_SCOPE
-
-
-def code_href(code: str) -> str | None:
-    """The page of an OES/AES code (``/oes/OES.01``, ``/aes/AES.03.04``); None otherwise."""
-    if code.startswith("AES."):
-        return f"/aes/{code}"
-    if code.startswith("OES."):
-        return f"/oes/{code}"
-    return None
 
 
 def file_stem(chart: str, mode: str, scope: str, oes: str = "") -> str:

@@ -17,19 +17,20 @@ from dash import dcc, html
 
 from components.charts import indicator_timeline
 from components.format import fmt_value, unit_label
-from components.graph import chart_card
 from components.layout import (
     CodePage,
     avance_pair,
-    breadcrumbs,
-    cached_layout,
     canonical_oes,
-    findings_box,
+    code_findings_box,
+    code_layout,
+    code_page_header,
     html_table,
-    markdown,
-    not_found,
-    registered_path,
+    indicator_heading,
+    narrative_section,
+    responsive_table,
     summary_badge,
+    table_header,
+    timeline_card,
     values_table,
 )
 from pesem.findings import find_all
@@ -58,12 +59,8 @@ dash.register_page(
     __name__,
     path_template="/oes/<code>",
     name="Objetivo estratégico sectorial",
-    title=PAGE.title,
-    nav=False,
-    # Lets the server answer HTTP 404 for an unknown code (app.is_page_path).
-    path_exists=PAGE.exists,
-    warm=PAGE.warm_params,
     description="Indicadores, acciones estratégicas y análisis de un objetivo del PESEM.",
+    **PAGE.register_options(),
 )
 
 
@@ -115,23 +112,18 @@ def _indicator_block(row: pd.Series, cells: pd.DataFrame, figure: go.Figure) -> 
     )
     return html.Article(
         [
-            html.H3([html.Span(iid, className="indicator-code"), " ", row["name"]], className="h5"),
-            html.P(
-                [
-                    summary_badge(row),
-                    " ",
-                    html.Span(row["status_reason"], className="status-reason"),
-                    html.Span(
-                        f" · valor obtenido {ASSESSED_YEAR}: "
-                        f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], row['unit'])} · {reference}",
-                    ),
-                ],
-                className="indicator-status",
+            *indicator_heading(
+                row,
+                "h5",
+                html.Span(
+                    f" · valor obtenido {ASSESSED_YEAR}: "
+                    f"{fmt_value(row[f'achieved_{ASSESSED_YEAR}'], row['unit'])} · {reference}",
+                ),
             ),
-            chart_card(
-                {"type": Ids.TIMELINE.value, "index": iid},
+            timeline_card(
+                Ids.TIMELINE.value,
+                iid,
                 figure,
-                title=f"{iid} · Línea de base, logros esperados y valores obtenidos",
                 filename=f"{FILE_PREFIX}_{iid}_serie",
                 summary=_timeline_summary(row),
                 table=table,
@@ -167,17 +159,15 @@ def _timeline_summary(row: pd.Series) -> str:
 
 
 def _aes_table(ds: Dataset, code: str, summary: pd.DataFrame, findings: pd.DataFrame) -> html.Div:
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("Código", scope="col"),
-                html.Th("Acción estratégica", scope="col"),
-                html.Th("Indicadores", scope="col"),
-                html.Th("Estado", scope="col"),
-                html.Th(["Avance Tipo 1 ", html.Br(), "reportado / recalculado"], scope="col"),
-                html.Th(["Avance Tipo 2 ", html.Br(), "reportado / recalculado"], scope="col"),
-            ]
-        )
+    header = table_header(
+        [
+            "Código",
+            "Acción estratégica",
+            "Indicadores",
+            "Estado",
+            ["Avance Tipo 1 ", html.Br(), "reportado / recalculado"],
+            ["Avance Tipo 2 ", html.Br(), "reportado / recalculado"],
+        ]
     )
     rows = []
     for aes in ds.aes[ds.aes["oes_code"] == code].itertuples(index=False):
@@ -242,44 +232,30 @@ def _aes_table(ds: Dataset, code: str, summary: pd.DataFrame, findings: pd.DataF
                 ]
             )
         )
-    return html.Div(
-        html.Table(
-            [
-                html.Caption(
-                    f"Acciones estratégicas sectoriales del {code} (avance {ASSESSED_YEAR})"
-                ),
-                header,
-                html.Tbody(rows),
-            ],
-            className="table aes-table align-middle mb-0",
-        ),
-        className="table-responsive",
+    return responsive_table(
+        f"Acciones estratégicas sectoriales del {code} (avance {ASSESSED_YEAR})",
+        header,
+        rows,
+        "table aes-table align-middle mb-0",
     )
 
 
-@cached_layout(PAGE.cache_key)
-def layout(code: str | None = None, **_query: Any) -> html.Div:
-    """The OES page, or the not-found content for an unknown code."""
-    canonical = resolve(code)
-    if canonical is None:
-        return not_found(
-            f"No existe el objetivo estratégico «{code or ''}». El PESEM 2015-2021 del Sector "
-            "Relaciones Exteriores tiene cuatro: OES.01 a OES.04."
-        )
+@code_layout(
+    PAGE,
+    "No existe el objetivo estratégico «{code}». El PESEM 2015-2021 del Sector Relaciones "
+    "Exteriores tiene cuatro: OES.01 a OES.04.",
+)
+def layout(canonical: str) -> html.Div:
+    """The page of an existing OES (code_layout answers an unknown code with the 404 content)."""
     ds = get_dataset()
     oes = ds.oes.set_index("oes_code").loc[canonical]
     summary = indicator_summary(ds)
     findings = find_all(ds)
     blocks = [_indicator_block(row, cells, fig) for row, cells, fig in _timelines(ds, canonical)]
     n_aes = int((ds.aes["oes_code"] == canonical).sum())
-    oes_findings = findings[findings["code"] == canonical]
     return html.Div(
         [
-            breadcrumbs([("Resumen", "/"), (canonical, None)]),
-            html.H1(
-                [html.Span(canonical, className="oes-code"), " ", oes["name"]],
-                className="h2 page-title",
-            ),
+            *code_page_header([("Resumen", "/"), (canonical, None)], canonical, " ", oes["name"]),
             html.P(
                 f"Objetivo estratégico sectorial · {len(blocks)} indicador"
                 f"{'es' if len(blocks) != 1 else ''} · {n_aes} acciones estratégicas",
@@ -289,14 +265,8 @@ def layout(code: str | None = None, **_query: Any) -> html.Div:
                 [html.H2("Indicadores del objetivo", className="h3"), *blocks],
                 id=Ids.INDICATORS,
             ),
-            findings_box(
-                oes_findings,
-                Ids.FINDINGS,
-                "No se detectaron inconsistencias en los indicadores de este objetivo.",
-                more_href=registered_path("/calidad"),
-            )
-            if not oes_findings.empty
-            else None,
+            # No box when the OES itself has no finding: its AES table flags the AES' own.
+            code_findings_box(findings, canonical, Ids.FINDINGS, None),
             html.Section(
                 [
                     html.H2(f"Acciones estratégicas (AES) del {canonical}", className="h3"),
@@ -311,17 +281,10 @@ def layout(code: str | None = None, **_query: Any) -> html.Div:
                 id=Ids.AES_TABLE,
                 className="mb-4",
             ),
-            html.Section(
-                [
-                    html.H2("Análisis del reporte", className="h3"),
-                    markdown(
-                        ds.narrative.get(
-                            canonical, "El reporte no incluye análisis para este objetivo."
-                        )
-                    ),
-                ],
-                id=Ids.NARRATIVE,
-                className="report-narrative mb-4",
+            narrative_section(
+                "Análisis del reporte",
+                ds.narrative.get(canonical, "El reporte no incluye análisis para este objetivo."),
+                Ids.NARRATIVE,
             ),
         ],
         className="page-oes",

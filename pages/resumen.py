@@ -17,7 +17,14 @@ from dash import dcc, html
 from components.charts import oes_status_overview
 from components.format import fmt_change_arrow, fmt_value
 from components.graph import chart_card
-from components.layout import cached_layout, markdown, registered_path, status_badge, summary_badge
+from components.layout import (
+    cached_layout,
+    code_href,
+    markdown,
+    registered_path,
+    status_badge,
+    summary_badge,
+)
 from pesem import status as status_rules
 from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
@@ -110,15 +117,6 @@ def findings_by_kind(findings: pd.DataFrame) -> list[tuple[str, list[str]]]:
         if row.code not in codes:
             codes.append(row.code)
     return [(label, sorted(codes)) for label, codes in out.items()]
-
-
-def code_href(code: str) -> str | None:
-    """The page of an OES/AES code, None for codes without a page (e.g. ``UE``)."""
-    if code.startswith("AES."):
-        return f"/aes/{code}"
-    if code.startswith("OES."):
-        return f"/oes/{code}"
-    return None
 
 
 # --------------------------------------------------------------------------- figures
