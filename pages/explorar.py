@@ -8,9 +8,12 @@ link restores the same view and the browser's back button steps through filter c
   the filter widgets, in both directions: a changed widget writes the canonical query (a new
   browser history entry); a changed URL (back/forward) sets the widgets. It also stores the
   canonical :class:`~pesem.explore.Filters` in ``Ids.STORE``;
-* :func:`update_view` redraws options (with counts), grid, chart and count from that store;
-* :func:`download_csv` / :func:`download_xlsx` send exactly the rows on screen (tidy long,
-  year columns in range, and the grid's own column filters when the user set any).
+* :func:`update_view` redraws options (with counts), grid, chart, count and the download form's
+  filter field from that store;
+* the downloads are a plain HTML form POSTed to ``/download/indicators.csv|xlsx``
+  (:func:`pesem.explore.filtered_download`): the filter query, plus the ids the grid's own column
+  filters leave visible, which a clientside callback (``assets/explorar.js``) counts and writes
+  in the browser (no round trip carrying every visible row). Tidy long, years in range.
 
 Invalid or unknown query values are ignored and listed in a notice, never an error page.
 
@@ -36,7 +39,18 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 
 from components.format import fmt_pct, fmt_value, unit_label
@@ -44,7 +58,6 @@ from components.graph import chart_card
 from components.theme import PALETTE, empty_figure
 from pesem import explore
 from pesem.explore import YEAR_MAX, YEAR_MIN, Filters
-from pesem.export import to_csv_bytes, to_xlsx_bytes
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS, MISSING_LABELS, indicator_summary
 
@@ -82,8 +95,10 @@ class Ids(StrEnum):
     COUNT = "exp-conteo"
     CSV = "exp-descargar-csv"
     XLSX = "exp-descargar-xlsx"
-    DOWNLOAD_CSV = "exp-descarga-csv"
-    DOWNLOAD_XLSX = "exp-descarga-xlsx"
+    DOWNLOAD_FORM = "exp-descarga"
+    QUERY_FIELD = "exp-descarga-filtros"
+    VISIBLE_FIELD = "exp-descarga-visibles"
+    COUNT_VISIBLE = "exp-conteo-visibles"
     GRID = "exp-grid"
     CHART_BOX = "exp-grafico-caja"
     CHART = "exp-grafico"
@@ -199,6 +214,16 @@ def filters_from_store(data: Any) -> Filters:
         data.get("statuses"),
         [data.get("year_from", YEAR_MIN), data.get("year_to", YEAR_MAX)],
     )
+
+
+def download_url(fmt: str) -> str:
+    """The download route of the whole dataset, or (as a form target) of a filtered view."""
+    return dash.get_relative_path(f"/download/indicators.{fmt}")
+
+
+def download_query(filters: Filters) -> str:
+    """The filter query the download form sends (:func:`pesem.explore.to_query` without ``?``)."""
+    return explore.to_query(filters).lstrip("?")
 
 
 def count_text(shown: int, total: int, visible: int | None = None) -> str:
@@ -581,21 +606,6 @@ def view(filters: Filters) -> dict[str, Any]:
     }
 
 
-def export_ids(filters: Filters, filter_model: Any, virtual_rows: Any) -> list[str]:
-    """Indicator ids on screen: the filtered ones, narrowed by the grid's own column filters."""
-    ids = list(explore.apply(_summary(), filters)["indicator_id"])
-    if filter_model and isinstance(virtual_rows, list):
-        visible = {r.get("indicator_id") for r in virtual_rows if isinstance(r, dict)}
-        ids = [i for i in ids if i in visible]
-    return ids
-
-
-def export_frame(filters: Filters, filter_model: Any, virtual_rows: Any) -> pd.DataFrame:
-    """The tidy long rows of the current view (see :func:`pesem.explore.export_frame`)."""
-    ids = export_ids(filters, filter_model, virtual_rows)
-    return explore.export_frame(_dataset(), ids, filters)
-
-
 # --------------------------------------------------------------------------- layout
 
 
@@ -730,22 +740,54 @@ def layout(**query: Any) -> html.Div:
     )
     downloads = html.Div(
         [
-            dbc.Button("Descargar CSV", id=Ids.CSV.value, color="primary", n_clicks=0),
-            dbc.Button("Descargar Excel", id=Ids.XLSX.value, color="primary", n_clicks=0),
-            dcc.Download(id=Ids.DOWNLOAD_CSV.value),
-            dcc.Download(id=Ids.DOWNLOAD_XLSX.value),
+            # A plain form: the browser downloads the file itself (no callback, no base64),
+            # with the filters and the rows the grid's column filters leave visible.
+            html.Form(
+                [
+                    dcc.Input(
+                        type="hidden",
+                        name=explore.KEY_QUERY,
+                        id=Ids.QUERY_FIELD.value,
+                        value=download_query(filters),
+                    ),
+                    dcc.Input(
+                        type="hidden",
+                        name=explore.KEY_VISIBLE,
+                        id=Ids.VISIBLE_FIELD.value,
+                        value="",
+                    ),
+                    html.Button(
+                        "Descargar CSV",
+                        id=Ids.CSV.value,
+                        type="submit",
+                        formAction=download_url("csv"),
+                        className="btn btn-primary",
+                    ),
+                    html.Button(
+                        "Descargar Excel",
+                        id=Ids.XLSX.value,
+                        type="submit",
+                        formAction=download_url("xlsx"),
+                        className="btn btn-primary",
+                    ),
+                ],
+                id=Ids.DOWNLOAD_FORM.value,
+                method="POST",
+                action=download_url("csv"),
+                className="exp-download-form",
+            ),
             html.Span(
                 [
                     "Todos los datos: ",
                     html.A(
                         "CSV",
-                        href=dash.get_relative_path("/download/indicators.csv"),
+                        href=download_url("csv"),
                         title="Conjunto de datos completo (24 indicadores) en CSV",
                     ),
                     " · ",
                     html.A(
                         "Excel",
-                        href=dash.get_relative_path("/download/indicators.xlsx"),
+                        href=download_url("xlsx"),
                         title="Conjunto de datos completo (24 indicadores) en Excel",
                     ),
                 ],
@@ -770,8 +812,10 @@ def layout(**query: Any) -> html.Div:
             html.Div(
                 [
                     html.P(
-                        state["count"],
-                        id=Ids.COUNT.value,
+                        [
+                            html.Span(state["count"], id=Ids.COUNT.value),
+                            html.Span(id=Ids.COUNT_VISIBLE.value),
+                        ],
                         className="exp-count",
                         **{"aria-live": "polite"},
                     ),
@@ -902,12 +946,15 @@ def sync_filters(
     Output(Ids.GRID.value, "rowData"),
     Output(Ids.GRID.value, "columnDefs"),
     Output(Ids.CHART_BOX.value, "children"),
+    Output(Ids.COUNT.value, "children"),
+    Output(Ids.QUERY_FIELD.value, "value"),
     Input(Ids.STORE.value, "data"),
     prevent_initial_call=True,
 )
 def update_view(stored: Any) -> tuple:
     """Redraw what follows the filters (the layout drew the first state)."""
-    state = view(filters_from_store(stored))
+    filters = filters_from_store(stored)
+    state = view(filters)
     return (
         state["units_options"],
         state["oes_options"],
@@ -916,67 +963,23 @@ def update_view(stored: Any) -> tuple:
         state["row_data"],
         state["column_defs"],
         state["chart"],
+        state["count"],
+        download_query(filters),
     )
 
 
-@callback(
-    Output(Ids.COUNT.value, "children"),
-    Input(Ids.STORE.value, "data"),
+# The grid filters its rows in the browser: what its column filters leave visible is counted
+# and passed to the download form there too (assets/explorar.js), without a server round trip
+# that would carry every visible row.
+clientside_callback(
+    ClientsideFunction(namespace="pesem_explorer", function_name="visibleRows"),
+    Output(Ids.COUNT_VISIBLE.value, "children"),
+    Output(Ids.VISIBLE_FIELD.value, "value"),
     Input(Ids.GRID.value, "virtualRowData"),
     State(Ids.GRID.value, "filterModel"),
+    State(Ids.GRID.value, "rowData"),
     prevent_initial_call=True,
 )
-def update_count(stored: Any, virtual_rows: Any, filter_model: Any) -> str:
-    """ "N indicadores (de 24)", and how many stay visible under the grid's column filters."""
-    filters = filters_from_store(stored)
-    summary = _summary()
-    shown = len(explore.apply(summary, filters))
-    visible = (
-        len(export_ids(filters, filter_model, virtual_rows))
-        if filter_model and isinstance(virtual_rows, list)
-        else None
-    )
-    return count_text(shown, len(summary), visible)
-
-
-@callback(
-    Output(Ids.DOWNLOAD_CSV.value, "data"),
-    Input(Ids.CSV.value, "n_clicks"),
-    State(Ids.STORE.value, "data"),
-    State(Ids.GRID.value, "filterModel"),
-    State(Ids.GRID.value, "virtualRowData"),
-    prevent_initial_call=True,
-)
-def download_csv(n_clicks: Any, stored: Any, filter_model: Any, virtual_rows: Any) -> dict:
-    """The filtered view as CSV (UTF-8 with BOM, tidy long)."""
-    if not n_clicks:
-        raise PreventUpdate
-    filters = filters_from_store(stored)
-    frame = export_frame(filters, filter_model, virtual_rows)
-    return dcc.send_bytes(
-        to_csv_bytes(frame), explore.download_name(filters, "csv"), type="text/csv"
-    )
-
-
-@callback(
-    Output(Ids.DOWNLOAD_XLSX.value, "data"),
-    Input(Ids.XLSX.value, "n_clicks"),
-    State(Ids.STORE.value, "data"),
-    State(Ids.GRID.value, "filterModel"),
-    State(Ids.GRID.value, "virtualRowData"),
-    prevent_initial_call=True,
-)
-def download_xlsx(n_clicks: Any, stored: Any, filter_model: Any, virtual_rows: Any) -> dict:
-    """The filtered view as an Excel workbook (data sheet + column dictionary)."""
-    if not n_clicks:
-        raise PreventUpdate
-    filters = filters_from_store(stored)
-    frame = export_frame(filters, filter_model, virtual_rows)
-    return dcc.send_bytes(
-        to_xlsx_bytes(frame),
-        explore.download_name(filters, "xlsx"),
-        type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
 
 def export_figures(**params: Any) -> list[tuple[str, go.Figure]]:

@@ -129,10 +129,15 @@ def _shown(value: str) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
-def _pairs(query: str | Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """``(key, value)`` pairs of a query string (``?a=1&a=2``) or a parsed mapping."""
+Query = str | Mapping[str, Any] | Iterable[tuple[str, str]] | None
+
+
+def _pairs(query: Query) -> list[tuple[str, str]]:
+    """``(key, value)`` pairs of a query string (``?a=1&a=2``), a mapping or pairs already."""
     if query is None:
         return []
+    if isinstance(query, list | tuple):
+        return [(str(key), "" if value is None else str(value)) for key, value in query]
     if isinstance(query, Mapping):
         pairs: list[tuple[str, str]] = []
         for key, value in query.items():
@@ -170,16 +175,15 @@ def _invalid_value_notice(key: str, value: str, vocab: Vocabulary) -> str:
     return f"El estado «{_shown(value)}» no es válido ({', '.join(vocab.statuses)}); se ignoró."
 
 
-def parse_query(
-    query: str | Mapping[str, Any] | None, ds: Dataset | Vocabulary
-) -> tuple[Filters, list[str]]:
+def parse_query(query: Query, ds: Dataset | Vocabulary) -> tuple[Filters, list[str]]:
     """The :class:`Filters` a URL query asks for, and a Spanish notice per ignored value.
 
-    ``query`` is the ``search`` string (with or without ``?``) or a mapping of key → value(s)
-    (what Dash pages pass to ``layout``). Values are matched case-insensitively against the
-    dataset; multi-valued keys may repeat or hold comma-separated values. Ignored: unknown keys,
-    unknown units/OES/levels/statuses, years that are not 2014–2021, repeated values and a
-    repeated ``desde``/``hasta`` (the first one counts). A ``desde`` after ``hasta`` is swapped.
+    ``query`` is the ``search`` string (with or without ``?``), a mapping of key → value(s)
+    (what Dash pages pass to ``layout``) or a list of (key, value) pairs. Values are matched
+    case-insensitively against the dataset; multi-valued keys may repeat or hold comma-separated
+    values. Ignored: unknown keys, unknown units/OES/levels/statuses, years that are not
+    2014–2021, repeated values and a repeated ``desde``/``hasta`` (the first one counts). A
+    ``desde`` after ``hasta`` is swapped.
     """
     vocab = ds if isinstance(ds, Vocabulary) else vocabulary(ds)
     notices: list[str] = []
@@ -427,3 +431,44 @@ def export_frame(ds: Dataset, indicator_ids: Iterable[str], filters: Filters) ->
     frame = tidy_long(ds, list(indicator_ids))
     in_range = frame["year"].between(filters.year_from, filters.year_to)
     return frame[(frame["series"] == "baseline") | in_range].reset_index(drop=True)
+
+
+#: Form/query field of a filtered download listing the indicators left visible by the grid's
+#: own column filters (comma separated); absent or empty means "every filtered indicator".
+KEY_VISIBLE = "ids"
+#: Form field holding a whole explorer query (``unidad=DGC&desde=2019``): the download form sends
+#: the page's filters in one field, so it never depends on how many values they have.
+KEY_QUERY = "q"
+
+
+def visible_ids(summary: pd.DataFrame, filters: Filters, visible: str | None = None) -> list[str]:
+    """Indicator ids of a filtered view, in report order, narrowed to ``visible`` when given.
+
+    ``visible`` is the comma-separated list the explorer sends when the grid's column filters
+    hide rows; unknown ids in it are ignored (a download never shows more than the filters).
+    """
+    ids = list(apply(summary, filters)["indicator_id"])
+    if visible is None or not visible.strip():
+        return ids
+    keep = {part.strip() for part in visible.split(",")}
+    return [i for i in ids if i in keep]
+
+
+def filtered_download(
+    ds: Dataset, summary: pd.DataFrame, query: Query, ext: str
+) -> tuple[pd.DataFrame, str]:
+    """The tidy long rows and file name of the download an explorer view asks for.
+
+    ``query`` is the explorer's URL query (filter keys, see :func:`parse_query`), or a
+    :data:`KEY_QUERY` field holding one, plus, optionally, :data:`KEY_VISIBLE`. Invalid filter
+    values are ignored as on the page.
+    """
+    all_pairs: list[tuple[str, str]] = []
+    for key, value in _pairs(query):
+        is_query = key.strip().casefold() == KEY_QUERY
+        all_pairs.extend(_pairs(value) if is_query else [(key, value)])
+    pairs = [(k, v) for k, v in all_pairs if k.strip().casefold() != KEY_VISIBLE]
+    visible = next((v for k, v in all_pairs if k.strip().casefold() == KEY_VISIBLE), None)
+    filters, _ = parse_query(pairs, ds)
+    frame = export_frame(ds, visible_ids(summary, filters, visible), filters)
+    return frame, download_name(filters, ext)

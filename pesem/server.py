@@ -14,7 +14,9 @@ Flask only (no dash import): ``app.py`` passes what only Dash knows as plain cal
 * compression (zstd/br/gzip through flask-compress; compressed component bundles are kept in
   memory, so the 4.7 MB plotly bundle is compressed once per worker and encoding);
 * ``GET /healthz`` -> ``{"status": "ok", "indicators": N}``;
-* ``GET /download/indicators.csv`` and ``.xlsx`` (tidy long export of ``pesem.export``);
+* ``GET /download/indicators.csv`` and ``.xlsx`` (tidy long export of ``pesem.export``); with the
+  explorer's filter keys in the query (or the fields of a POSTed form) and optionally ``ids``,
+  exactly that filtered view (``pesem.explore.filtered_download``);
 * a body limit (``MAX_CONTENT_LENGTH``, 413 beyond it);
 * a per-process memo of callback answers (:mod:`pesem.callback_cache`, ``PESEM_CALLBACK_CACHE``
   entries, 0 turns it off): identical callback requests are answered from memory;
@@ -384,21 +386,30 @@ def register(
         response.headers["Cache-Control"] = "no-store"
         return response
 
-    @server.get("/download/indicators.<fmt>")
+    @server.route("/download/indicators.<fmt>", methods=["GET", "POST"])
     def download_indicators(fmt: str) -> Response:
         if fmt not in DOWNLOAD_FORMATS:
             raise NotFound()
-        from pesem import export  # lazy: pandas/openpyxl work only when someone downloads
+        from pesem import explore, export  # lazy: openpyxl works only when someone downloads
         from pesem.loader import get_dataset
+        from pesem.metrics import indicator_summary
 
         function_name, mimetype = DOWNLOAD_FORMATS[fmt]
         dataset = get_dataset()
-        data: bytes = getattr(export, function_name)(export.tidy_long(dataset))
+        # The explorer's filter keys (and "ids", what the grid's column filters leave visible)
+        # come in the query of a link or the fields of its download form.
+        query = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        if query:
+            frame, filename = explore.filtered_download(
+                dataset, indicator_summary(dataset), query, fmt
+            )
+        else:
+            frame, filename = export.tidy_long(dataset), download_filename(fmt, dataset.report)
+        data: bytes = getattr(export, function_name)(frame)
         if fmt == "csv" and not data.startswith(UTF8_BOM):
             data = UTF8_BOM + data  # Excel reads UTF-8 (tildes, ñ) only with the BOM
         response = Response(data, mimetype=mimetype.split(";")[0])
         response.headers["Content-Type"] = mimetype
-        filename = download_filename(fmt, dataset.report)
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         response.headers["Cache-Control"] = "no-cache"
         return response

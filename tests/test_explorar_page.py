@@ -6,7 +6,6 @@ callback context variable, as the renderer would.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from contextvars import copy_context
@@ -290,37 +289,56 @@ def test_sync_rejects_malformed_pathname(pathname):
 
 
 def test_update_view_follows_the_store():
-    store = explorar.filters_to_store(Filters(units=("DGC",), year_from=2020))
-    units_opts, oes_opts, levels_opts, status_opts, rows, cols, chart = run_callback(
+    filters = Filters(units=("DGC",), year_from=2020)
+    store = explorar.filters_to_store(filters)
+    units_opts, oes_opts, levels_opts, status_opts, rows, cols, chart, count, query = run_callback(
         explorar.update_view, [f"{Ids.STORE.value}.data"], store
     )
     assert [r["indicator_id"] for r in rows] == DGC
     assert any(o["value"] == "DGC" and o["label"] == f"DGC ({len(DGC)})" for o in units_opts)
     assert chart is not None
+    assert count == f"{len(DGC)} indicadores (de {len(ALL_IDS)})"
+    assert query == "unidad=DGC&desde=2020"  # the download form's filters
     assert explorar.update_view(None)[4] and len(explorar.update_view(None)[4]) == len(ALL_IDS)
 
 
-def test_count_with_and_without_grid_column_filters():
-    store = explorar.filters_to_store(Filters(units=("DGC",)))
-    plain = explorar.update_count(store, [{"indicator_id": i} for i in DGC], None)
-    assert plain == f"{len(DGC)} indicadores (de {len(ALL_IDS)})"
-    narrowed = explorar.update_count(store, [{"indicator_id": DGC[0]}], {"name": {"x": 1}})
-    assert "1 visibles" in narrowed
+def test_count_text():
+    assert explorar.count_text(0, 24) == "Ningún indicador (de 24)"
+    assert explorar.count_text(1, 24) == "1 indicador (de 24)"
+    assert explorar.count_text(5, 24, 2).endswith(
+        "· 2 visibles con los filtros de columna de la tabla"
+    )
 
 
 # --------------------------------------------------------------------------- downloads
+# The page's form POSTs the filter query ("q") and what the grid's column filters leave
+# visible ("ids", empty = all) to the download route: tested here as the browser sends it.
 
 
-def _decode(payload: dict) -> bytes:
-    assert payload["base64"] is True
-    return base64.b64decode(payload["content"])
+def _form(kind: str, filters: Filters, ids: str = "") -> Any:
+    page = explorar.layout(**dict(explore_pairs(filters)))
+    form = _find(page, Ids.DOWNLOAD_FORM.value)
+    assert form.method == "POST"
+    button = _find(page, Ids.CSV.value if kind == "csv" else Ids.XLSX.value)
+    fields = {
+        _find(page, Ids.QUERY_FIELD.value).name: _find(page, Ids.QUERY_FIELD.value).value,
+        _find(page, Ids.VISIBLE_FIELD.value).name: ids,
+    }
+    return app.server.test_client().post(button.formAction, data=fields)
+
+
+def explore_pairs(filters: Filters) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(explorar.download_query(filters))
 
 
 def test_csv_download_is_exactly_the_filtered_view():
-    store = explorar.filters_to_store(Filters(units=("DGC",), year_from=2019, year_to=2020))
-    payload = explorar.download_csv(1, store, None, None)
-    assert payload["filename"] == "pesem-rree-2020_indicadores_DGC_2019-2020.csv"
-    data = _decode(payload)
+    response = _form("csv", Filters(units=("DGC",), year_from=2019, year_to=2020))
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == 'attachment; filename="pesem-rree-2020_indicadores_DGC_2019-2020.csv"'
+    data = response.get_data()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert sorted({r["indicator_id"] for r in rows}) == sorted(DGC)
@@ -333,10 +351,12 @@ def test_csv_download_is_exactly_the_filtered_view():
 
 
 def test_xlsx_download_is_exactly_the_filtered_view():
-    store = explorar.filters_to_store(Filters(units=("DGC",)))
-    payload = explorar.download_xlsx(1, store, None, None)
-    assert payload["filename"] == "pesem-rree-2020_indicadores_DGC.xlsx"
-    book = openpyxl.load_workbook(io.BytesIO(_decode(payload)))
+    response = _form("xlsx", Filters(units=("DGC",)))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith(
+        '"pesem-rree-2020_indicadores_DGC.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     records = [
@@ -347,20 +367,15 @@ def test_xlsx_download_is_exactly_the_filtered_view():
 
 
 def test_download_follows_grid_column_filters():
-    store = explorar.filters_to_store(Filters(units=("DGC",)))
-    virtual = [{"indicator_id": DGC[1]}, {"indicator_id": "OES.01-1"}]  # OES.01-1 is not DGC
-    payload = explorar.download_csv(1, store, {"name": {"type": "contains"}}, virtual)
-    rows = list(csv.DictReader(io.StringIO(_decode(payload).decode("utf-8-sig"))))
-    assert {r["indicator_id"] for r in rows} == {DGC[1]}
-    # without an active column filter, a stale virtualRowData is ignored
-    payload = explorar.download_csv(1, store, {}, virtual)
-    rows = list(csv.DictReader(io.StringIO(_decode(payload).decode("utf-8-sig"))))
-    assert sorted({r["indicator_id"] for r in rows}) == sorted(DGC)
+    def ids_of(response: Any) -> set[str]:
+        text = response.get_data().decode("utf-8-sig")
+        return {r["indicator_id"] for r in csv.DictReader(io.StringIO(text))}
 
-
-def test_download_without_click_does_nothing():
-    with pytest.raises(PreventUpdate):
-        explorar.download_csv(0, None, None, None)
+    dgc = Filters(units=("DGC",))
+    # OES.01-1 is not DGC's: the grid can never widen the filtered view
+    assert ids_of(_form("csv", dgc, ids=f"{DGC[1]},OES.01-1")) == {DGC[1]}
+    assert ids_of(_form("csv", dgc, ids="")) == set(DGC)  # no column filter: everything filtered
+    assert ids_of(_form("csv", dgc, ids="-")) == set()  # column filters hide every row
 
 
 # --------------------------------------------------------------------------- figures

@@ -41,7 +41,8 @@ LOAD_SECONDS = 30
 
 def _explorer_view_body() -> dict:
     outputs = ["unidad.options", "oes.options", "nivel.options", "estado.options"]
-    outputs += ["grid.rowData", "grid.columnDefs", "grafico-caja.children"]
+    outputs += ["grid.rowData", "grid.columnDefs", "grafico-caja.children", "conteo.children"]
+    outputs += ["descarga-filtros.value"]
     return {
         "output": ".." + "...".join(f"exp-{o}" for o in outputs) + "..",
         "outputs": [{"id": f"exp-{o.split('.')[0]}", "property": o.split(".")[1]} for o in outputs],

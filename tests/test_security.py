@@ -66,18 +66,41 @@ def _assert_security_headers(headers: dict[str, str], what: str) -> None:
         assert headers.get(name.lower()) == value, f"{what}: {name} is {headers.get(name.lower())}"
 
 
-def _csv_download_body(n_clicks: int) -> dict:
-    """The explorer's "Descargar CSV" callback (PreventUpdate -> 204 when never clicked)."""
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _covid_redraw_body(mode: str = "abs") -> dict:
+    """The /covid page's redraw callback (charts and table for a presentation and scope)."""
     return {
-        "output": "exp-descarga-csv.data",
-        "outputs": {"id": "exp-descarga-csv", "property": "data"},
-        "inputs": [{"id": "exp-descargar-csv", "property": "n_clicks", "value": n_clicks}],
-        "state": [
-            {"id": "exp-filtros", "property": "data", "value": {}},
-            {"id": "exp-grid", "property": "filterModel", "value": {}},
-            {"id": "exp-grid", "property": "virtualRowData", "value": []},
+        "output": "..covid-charts.children...covid-tabla-contenedor.children..",
+        "outputs": [
+            {"id": "covid-charts", "property": "children"},
+            {"id": "covid-tabla-contenedor", "property": "children"},
         ],
-        "changedPropIds": ["exp-descargar-csv.n_clicks"],
+        "inputs": [
+            {"id": "covid-mode", "property": "value", "value": mode},
+            {"id": "covid-scope", "property": "value", "value": "oes"},
+        ],
+        "changedPropIds": ["covid-mode.value"],
+    }
+
+
+def _covid_sync_body(pathname: str) -> dict:
+    """The /covid URL <-> toggles callback; another page's pathname makes it PreventUpdate (204)."""
+    return {
+        "output": "..covid-url.search...covid-mode.value...covid-scope.value..",
+        "outputs": [
+            {"id": "covid-url", "property": "search"},
+            {"id": "covid-mode", "property": "value"},
+            {"id": "covid-scope", "property": "value"},
+        ],
+        "inputs": [
+            {"id": "covid-url", "property": "search", "value": ""},
+            {"id": "covid-mode", "property": "value", "value": "pct"},
+            {"id": "covid-scope", "property": "value", "value": "oes"},
+        ],
+        "state": [{"id": "covid-url", "property": "pathname", "value": pathname}],
+        "changedPropIds": ["covid-mode.value"],
     }
 
 
@@ -133,15 +156,16 @@ def test_production_runs_no_debug_server_or_dev_tools(dash_app, live_server):
     assert b"Werkzeug" not in body and b"CONSOLE_MODE" not in body
 
 
-def test_exception_in_a_page_callback_is_500_without_trace(client, monkeypatch):
+def test_exception_in_a_page_callback_is_500_without_trace(client, dash_app, monkeypatch):
     """A fault inside a real page callback (injected) answers a bare JSON 500."""
-    import pages.explorar as explorar
+    import pages.covid as covid_page
 
     def broken(*_args: Any, **_kwargs: Any):
-        raise RuntimeError(f"secret detail {ROOT / 'pages' / 'explorar.py'}")
+        raise RuntimeError(f"secret detail {ROOT / 'pages' / 'covid.py'}")
 
-    monkeypatch.setattr(explorar, "export_frame", broken)
-    response = client.post(CALLBACK_URL, json=_csv_download_body(1))
+    monkeypatch.setattr(covid_page, "_view", broken)
+    dash_app.server.wsgi_app.clear()  # an answer kept from an earlier test would hide the fault
+    response = client.post(CALLBACK_URL, json=_covid_redraw_body())
     assert response.status_code == 500
     assert response.get_json() == {"error": "Error interno al actualizar la página.", "status": 500}
     _assert_no_leak(response.get_data(), "callback fault")
@@ -215,7 +239,9 @@ def _response_kinds(bundle: str) -> list[tuple[str, str, bytes | None, dict[str,
         ("GET", "/_dash-dependencies", None, {}, 200),
         ("GET", "/_favicon.ico", None, {}, 200),
         ("POST", CALLBACK_URL, json.dumps(router_body("/calidad")).encode(), {}, 200),
-        ("POST", CALLBACK_URL, json.dumps(_csv_download_body(0)).encode(), {}, 204),
+        ("POST", CALLBACK_URL, json.dumps(_covid_sync_body("/explorar")).encode(), {}, 204),
+        ("POST", "/download/indicators.csv", b"q=unidad%3DDGC&ids=", _FORM, 200),
+        ("POST", "/download/indicators.xlsx", b"q=%ff%fe&ids=%00", _FORM, 200),
         ("POST", CALLBACK_URL, b"{", {}, 400),
         ("POST", CALLBACK_URL, b"a=1", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
         ("POST", CALLBACK_URL, big, {}, 413),

@@ -109,6 +109,38 @@ def test_filter_by_dgc_grid_and_downloads(page):
     page.assert_clean()
 
 
+def test_grid_column_filter_narrows_the_count_and_the_download(page):
+    """The grid's own column filters run in the browser; the form then sends the visible ids."""
+    page.open("/explorar?unidad=DGC")
+    assert _wait_grid(page, DGC) == DGC
+    target = DGC[0]
+    word = max(NAMES[target].split(), key=len)  # a word of one DGC indicator's name
+    visible = [i for i in DGC if word.casefold() in NAMES[i].casefold()]
+    assert 0 < len(visible) < len(DGC), "pick a word that narrows the DGC rows"
+    floating = page.locator('.ag-floating-filter[col-id="name"] input').first
+    floating.fill(word)
+    assert _wait_grid(page, visible) == visible
+    page.wait_for_function(
+        "n => document.querySelector('#exp-conteo-visibles').innerText.includes(n + ' visibles')",
+        arg=str(len(visible)),
+    )
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Descargar CSV").click()
+    raw = Path(info.value.path()).read_bytes()
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert sorted({r["indicator_id"] for r in rows}) == sorted(visible)
+    # clearing the column filter: the whole filtered view again, and no "visibles" note
+    floating.fill("")
+    assert _wait_grid(page, DGC) == DGC
+    page.wait_for_function("() => document.querySelector('#exp-conteo-visibles').innerText === ''")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Descargar CSV").click()
+    raw = Path(info.value.path()).read_bytes()
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert sorted({r["indicator_id"] for r in rows}) == sorted(DGC)
+    page.assert_clean()
+
+
 def test_copied_url_restores_view_and_back_steps_through_filters(page):
     dgc_aes = _owned_by("DGC", "AES")
     page.open("/explorar?unidad=DGC&nivel=AES")
