@@ -56,6 +56,12 @@ dash.register_page(
         "Variación 2019-2020 de todos los indicadores del PESEM 2015-2021 de Relaciones "
         "Exteriores y lo que el reporte dice sobre el efecto de la pandemia en cada acción."
     ),
+    # gunicorn's master builds the four views before fork (components.layout.warm_layouts)
+    warm=lambda: [
+        {covid.KEY_MODE: mode, covid.KEY_SCOPE: scope}
+        for mode in covid.MODES
+        for scope in covid.SCOPES
+    ],
 )
 
 
@@ -758,7 +764,7 @@ def layout(**query: Any) -> html.Div:
     docstring); invalid values show the default view."""
     mode, scope = covid.parse_view(query)
     ds = get_dataset()
-    comp = covid.filter_scope(covid.comparison(ds), scope)
+    charts, table = _view(mode, scope)  # the same objects the toggles' callback answers with
     return html.Div(
         [
             dcc.Location(id=Ids.LOCATION.value, refresh=False),
@@ -775,11 +781,11 @@ def layout(**query: Any) -> html.Div:
             kpis(ds),
             executive_summary(ds),
             controls(mode, scope),
-            html.Div(chart_cards(mode, scope, ds), id=Ids.CHARTS),
+            html.Div(charts, id=Ids.CHARTS),
             html.Section(
                 [
                     html.H2(f"Tabla: {PREVIOUS_YEAR} frente a {ASSESSED_YEAR}", className="h4"),
-                    html.Div(comparison_table(comp), id=Ids.TABLE_WRAP),
+                    html.Div(table, id=Ids.TABLE_WRAP),
                 ],
                 className="mb-4",
             ),
