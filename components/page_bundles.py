@@ -44,6 +44,11 @@ CHART_PRELOADS: tuple[str, ...] = (
     "/_dash-component-suites/plotly/package_data/plotly.min.js",
 )
 
+#: Lazy chunks a deferred library fetches once its component mounts: preloaded with its page.
+BUNDLE_PRELOADS: Mapping[str, tuple[str, ...]] = {
+    "dash_ag_grid": ("/_dash-component-suites/dash_ag_grid/async-community.js",),
+}
+
 _SCRIPT = re.compile(r'<script src="(?P<src>[^"]+)"></script>\s*')
 
 
@@ -63,11 +68,10 @@ def draws_charts(page: Mapping[str, Any] | None) -> bool:
     return bool(page) and page.get("charts", True) is not False
 
 
-def preload_links(prefix: str = "/") -> str:
-    """``<link rel="preload">`` tags for :data:`CHART_PRELOADS` under ``prefix``."""
+def preload_links(urls: Iterable[str], prefix: str = "/") -> str:
+    """``<link rel="preload" as="script">`` tags for ``urls`` under ``prefix``."""
     return "".join(
-        f'<link rel="preload" href="{prefix.rstrip("/")}{url}" as="script">'
-        for url in CHART_PRELOADS
+        f'<link rel="preload" href="{prefix.rstrip("/")}{url}" as="script">' for url in urls
     )
 
 
@@ -93,10 +97,13 @@ def install(app: Dash, page_of: Callable[[str], Mapping[str, Any] | None] | None
 
     def interpolate_index(**kwargs: Any) -> str:
         page = resolve(request.path) if has_request_context() else None
-        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
+        bundles = page_bundles(page)
+        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), bundles)
+        urls = [url for name in sorted(bundles) for url in BUNDLE_PRELOADS.get(name, ())]
         if draws_charts(page):
-            prefix = app.config.requests_pathname_prefix or "/"
-            kwargs["css"] = kwargs.get("css", "") + preload_links(prefix)
+            urls.extend(CHART_PRELOADS)
+        prefix = app.config.requests_pathname_prefix or "/"
+        kwargs["css"] = kwargs.get("css", "") + preload_links(urls, prefix)
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign]

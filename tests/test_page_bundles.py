@@ -13,6 +13,7 @@ from dash import dcc, html
 
 import app as dashboard
 from components.page_bundles import (
+    BUNDLE_PRELOADS,
     CHART_PRELOADS,
     DEFERRED,
     needs_full_load,
@@ -110,3 +111,10 @@ def test_pages_with_charts_preload_the_chart_scripts(path, preloads):
     head = html_text.split("</head>", 1)[0]
     for url in CHART_PRELOADS:
         assert (f'<link rel="preload" href="{url}" as="script">' in head) is preloads, url
+
+
+def test_the_explorer_preloads_the_grids_lazy_chunk_and_other_pages_do_not():
+    for path, expected in (("/explorar", True), ("/", False)):
+        head = dashboard.server.test_client().get(path).get_data(as_text=True).split("</head>")[0]
+        for url in BUNDLE_PRELOADS["dash_ag_grid"]:
+            assert (f'href="{url}" as="script"' in head) is expected, (path, url)
