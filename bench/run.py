@@ -48,6 +48,7 @@ from bench.report import BUDGETS, build_rows, render
 APP_TARGET = "app:server"
 NOOP_TARGET = "bench.app_with_noop:server"
 BASELINE_TARGET = "bench.baseline_app:server"
+FLOOR_TARGET = "bench.floor_app:server"
 SKIP_CLICK_PATHS = ("/404",)
 
 
@@ -197,6 +198,7 @@ def run_lighthouse(
     base_srv: servers.Server,
     paths: list[str],
     notes: list[str],
+    log_dir: Path,
 ) -> tuple[list[dict[str, Any]], str | None]:
     if not s.lighthouse:
         return [], "skipped (--skip-lighthouse)"
@@ -207,6 +209,14 @@ def run_lighthouse(
     if s.quick:
         targets = [("app", app_srv, paths[0])] if paths else []
     out = []
+    if not s.quick:
+        # The framework's floor: Dash without charts (bench/floor_app.py), same server setup.
+        with servers.running("floor", FLOOR_TARGET, log_dir) as floor_srv:
+            for preset in s.lighthouse_presets:
+                log(f"lighthouse ({preset}): floor /")
+                res = lighthouse.run(floor_srv.base_url, "/", preset)
+                out.append({"server": "floor", **asdict(res)})
+                log(f"  performance {res.performance} accessibility {res.accessibility}")
     for name, srv, path in targets:
         for preset in s.lighthouse_presets:
             log(f"lighthouse ({preset}): {name} {path}")
@@ -553,7 +563,7 @@ def _run(s: Settings, res: dict[str, Any], work: Path, log_dir: Path, notes: lis
                 )
             if s.lighthouse:
                 res["machine"]["lighthouse"] = machine.wait_quiet(s.wait_quiet, log=log)
-            lh, skipped = run_lighthouse(s, app_srv, base_srv, fv_paths, notes)
+            lh, skipped = run_lighthouse(s, app_srv, base_srv, fv_paths, notes, log_dir)
             res["lighthouse"] = {"results": lh, "skipped": skipped}
             if skipped:
                 log(f"lighthouse {skipped}")
