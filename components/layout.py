@@ -179,6 +179,8 @@ class CodePage:
             "nav": False,
             "path_exists": self.exists,
             "warm": self.warm_params,
+            # charts and the report's narrative (dcc.Markdown): components/page_bundles.py
+            "preload": ("graph", "markdown"),
         }
 
 

@@ -12,8 +12,8 @@ another page must never *client-side* navigate to a page with ``bundles``: links
 are full page loads (:func:`needs_full_load`; the navbar and page links use it, and
 ``tests/test_page_bundles.py`` walks every layout for a client-side link to one).
 
-Pages that draw charts (all but those registered with ``charts=False``) also announce dcc.Graph's
-lazily loaded scripts with ``<link rel="preload">`` (:data:`CHART_PRELOADS`).
+Pages also announce the lazily loaded chunks they render with ``<link rel="preload">``
+(registry key ``preload``, :data:`CHUNKS`; default: dcc.Graph's chunk and plotly.js).
 """
 
 from __future__ import annotations
@@ -36,13 +36,19 @@ DEFERRED: Mapping[str, str] = {
     "dash_table": "/_dash-component-suites/dash/dash_table/bundle.",
 }
 
-#: Scripts dcc.Graph fetches only once the page's layout has arrived (its lazy chunk, then
-#: plotly.js): announced in the head of pages that draw charts, they download alongside the
-#: other scripts instead of after them (~100 ms earlier charts on a first visit).
-CHART_PRELOADS: tuple[str, ...] = (
-    "/_dash-component-suites/dash/dcc/async-graph.js",
-    "/_dash-component-suites/plotly/package_data/plotly.min.js",
-)
+#: Lazy chunks of dcc components, fetched only once the page's layout has arrived and the
+#: component mounts (dcc.Graph: its chunk, then plotly.js). A page lists the ones it renders
+#: with the registry key ``preload`` (default ``("graph",)``); they are announced in its head
+#: and download alongside the other scripts instead of after the layout (~100 ms earlier charts
+#: on a first visit on loopback, seconds on a slow network).
+CHUNKS: Mapping[str, tuple[str, ...]] = {
+    "graph": (
+        "/_dash-component-suites/dash/dcc/async-graph.js",
+        "/_dash-component-suites/plotly/package_data/plotly.min.js",
+    ),
+    "markdown": ("/_dash-component-suites/dash/dcc/async-markdown.js",),
+}
+DEFAULT_PRELOAD: tuple[str, ...] = ("graph",)
 
 #: Lazy chunks a deferred library fetches once its component mounts: preloaded with its page.
 BUNDLE_PRELOADS: Mapping[str, tuple[str, ...]] = {
@@ -63,9 +69,14 @@ def needs_full_load(path: str) -> bool:
     return bool(page_bundles(page))
 
 
-def draws_charts(page: Mapping[str, Any] | None) -> bool:
-    """Whether a registered page draws charts (every page but those with ``charts=False``)."""
-    return bool(page) and page.get("charts", True) is not False
+def page_preloads(page: Mapping[str, Any] | None) -> list[str]:
+    """Script URLs a page's head announces: its libraries' lazy chunks, then its dcc chunks."""
+    if not page:
+        return []
+    urls = [url for name in sorted(page_bundles(page)) for url in BUNDLE_PRELOADS.get(name, ())]
+    for name in page.get("preload", DEFAULT_PRELOAD):
+        urls.extend(CHUNKS[name])
+    return urls
 
 
 def preload_links(urls: Iterable[str], prefix: str = "/") -> str:
@@ -97,13 +108,9 @@ def install(app: Dash, page_of: Callable[[str], Mapping[str, Any] | None] | None
 
     def interpolate_index(**kwargs: Any) -> str:
         page = resolve(request.path) if has_request_context() else None
-        bundles = page_bundles(page)
-        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), bundles)
-        urls = [url for name in sorted(bundles) for url in BUNDLE_PRELOADS.get(name, ())]
-        if draws_charts(page):
-            urls.extend(CHART_PRELOADS)
+        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
         prefix = app.config.requests_pathname_prefix or "/"
-        kwargs["css"] = kwargs.get("css", "") + preload_links(urls, prefix)
+        kwargs["css"] = kwargs.get("css", "") + preload_links(page_preloads(page), prefix)
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign]

@@ -28,6 +28,7 @@ dash.register_page(
     order=4,
     nav=True,
     nav_label="Calidad de datos",
+    preload=(),  # no chart and no markdown: nothing to preload (components/page_bundles.py)
     name="Calidad de datos",
     title=TITLE,
     description=(

@@ -19,7 +19,7 @@ dash.register_page(
     name="Página no encontrada",
     description="La dirección solicitada no existe en el tablero de seguimiento del PESEM.",
     nav=False,
-    charts=False,  # no chart: the head does not preload plotly.js (components/page_bundles.py)
+    preload=(),  # no chart: the head preloads no dcc chunk (components/page_bundles.py)
 )
 
 

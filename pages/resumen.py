@@ -45,6 +45,7 @@ dash.register_page(
     order=0,
     nav=True,
     nav_label="Resumen",
+    preload=("graph", "markdown"),  # charts + the executive summary (components/page_bundles.py)
     name="Resumen",
     title=TITLE,
     description=(

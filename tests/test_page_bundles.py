@@ -14,7 +14,8 @@ from dash import dcc, html
 import app as dashboard
 from components.page_bundles import (
     BUNDLE_PRELOADS,
-    CHART_PRELOADS,
+    CHUNKS,
+    DEFAULT_PRELOAD,
     DEFERRED,
     needs_full_load,
     page_bundles,
@@ -109,7 +110,7 @@ def test_every_link_to_the_explorer_loads_a_new_document():
 def test_pages_with_charts_preload_the_chart_scripts(path, preloads):
     html_text = dashboard.server.test_client().get(path).get_data(as_text=True)
     head = html_text.split("</head>", 1)[0]
-    for url in CHART_PRELOADS:
+    for url in CHUNKS["graph"]:
         assert (f'<link rel="preload" href="{url}" as="script">' in head) is preloads, url
 
 
@@ -118,3 +119,28 @@ def test_the_explorer_preloads_the_grids_lazy_chunk_and_other_pages_do_not():
         head = dashboard.server.test_client().get(path).get_data(as_text=True).split("</head>")[0]
         for url in BUNDLE_PRELOADS["dash_ag_grid"]:
             assert (f'href="{url}" as="script"' in head) is expected, (path, url)
+
+
+def _component_types(node: Any) -> Iterator[type]:
+    if isinstance(node, list | tuple):
+        for child in node:
+            yield from _component_types(child)
+        return
+    yield type(node)
+    children = getattr(node, "children", None)
+    if children is not None:
+        yield from _component_types(children)
+
+
+@pytest.mark.parametrize("page", list(dash.page_registry.values()), ids=lambda p: p["module"])
+def test_every_page_preloads_exactly_the_chunks_it_renders(page):
+    rendered: set[type] = set()
+    warm = page.get("warm")
+    for params in warm() if callable(warm) else [{}]:
+        rendered |= set(_component_types(page["layout"](**params)))
+    needed = {
+        name
+        for name, kind in (("graph", dcc.Graph), ("markdown", dcc.Markdown))
+        if kind in rendered
+    }
+    assert set(page.get("preload", DEFAULT_PRELOAD)) == needed
