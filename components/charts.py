@@ -19,7 +19,7 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.format import fmt_pct, fmt_value, shown_of_total, unit_label
+from components.format import as_number, fmt_pct, fmt_value, shown_of_total, unit_label
 from components.theme import (
     MAX_CHART_ITEMS,
     MUTED_COLOR,
@@ -66,17 +66,6 @@ Row = pd.Series | Mapping[str, Any]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _number(value: Any) -> float | None:
-    """A float, or None for None/NaN/empty/non-numeric."""
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _get(row: Row, key: str, default: Any = None) -> Any:
@@ -266,11 +255,11 @@ def indicator_timeline(
         name = str(_get(row, "name", "Indicador"))
         name = f"{indicator_id} · {name}" if indicator_id else name
     info = _cell_info(cells)
-    base_value = _number(_get(row, "baseline_value"))
-    base_year_raw = _number(_get(row, "baseline_year"))
+    base_value = as_number(_get(row, "baseline_value"))
+    base_year_raw = as_number(_get(row, "baseline_year"))
     base_year = int(base_year_raw) if base_year_raw is not None else None
-    expected = {y: _number(_get(row, f"expected_{y}")) for y in EXPECTED_YEARS}
-    achieved = {y: _number(_get(row, f"achieved_{y}")) for y in ACHIEVED_YEARS}
+    expected = {y: as_number(_get(row, f"expected_{y}")) for y in EXPECTED_YEARS}
+    achieved = {y: as_number(_get(row, f"achieved_{y}")) for y in ACHIEVED_YEARS}
     present = [v for v in (base_value, *expected.values(), *achieved.values()) if v is not None]
     if not present:
         return empty_figure("El reporte no publica valores numéricos para este indicador")
@@ -503,8 +492,8 @@ def avance_bars(
                 label = f"{row.get('indicator_id', '')} · {label}"
             index = len(categories)
             categories.append(label)
-            rep = _number(row.get(f"{tipo}_reported"))
-            comp = _number(row.get(f"{tipo}_computed"))
+            rep = as_number(row.get(f"{tipo}_reported"))
+            comp = as_number(row.get(f"{tipo}_computed"))
             reason = str(_get(row, f"{tipo}_reason", "") or "") or "no calculable"
             differs = rep is not None and comp is not None and not agrees(rep, comp, 0)
             reported.append(rep)
@@ -646,17 +635,17 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
     for i, r in enumerate(rows.to_dict("records")):
         status = f"{r.get('status_icon', '')} {r.get('status_label', '')}".strip()
         unit = str(r.get("unit", ""))
-        degree = _number(r.get("degree"))
-        ref_year = _number(r.get("reference_year"))
+        degree = as_number(r.get("degree"))
+        ref_year = as_number(r.get("reference_year"))
         labels.append(f"{r['indicator_id']} · {_short(r.get('name', ''))}")
         degrees.append(degree)
         colors.append(PALETTE.get(str(r.get("status")), MUTED_COLOR))
         texts.append(f"{status} · {fmt_pct(degree)}" if degree is not None else "")
         hovers.append(
             f"<b>{r['indicator_id']}</b> {wrap_title(r.get('name', ''), 60)}<br>"
-            f"Valor obtenido 2020: {fmt_value(_number(r.get('achieved_2020')), unit)}<br>"
+            f"Valor obtenido 2020: {fmt_value(as_number(r.get('achieved_2020')), unit)}<br>"
             f"Meta de referencia {int(ref_year) if ref_year else ''}: "
-            f"{fmt_value(_number(r.get('reference_target')), unit)}<br>"
+            f"{fmt_value(as_number(r.get('reference_target')), unit)}<br>"
             f"{status}: {r.get('status_reason', '')}"
         )
         if degree is None:

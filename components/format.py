@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 UNIT_LABELS = {
     "ratio": "ratio",
@@ -13,6 +14,17 @@ UNIT_LABELS = {
     "cantidad": "cantidad",
     "tasa_variacion": "tasa de variación",
 }
+
+
+def as_number(value: Any) -> float | None:
+    """A float, or None for None/NaN/empty/non-numeric (cells of the data files and grid rows)."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
 
 
 def _missing(value: float | None) -> bool:

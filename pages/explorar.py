@@ -53,7 +53,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from components.format import fmt_pct, fmt_value, unit_label
+from components.format import as_number, fmt_pct, fmt_value, unit_label
 from components.graph import chart_card
 from components.theme import PALETTE, empty_figure
 from pesem import explore
@@ -299,16 +299,6 @@ def explore_missing_label(reason: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def grid_rows(rows: pd.DataFrame, ds: Dataset) -> list[dict[str, Any]]:
     """One grid row per indicator: numbers (for sorting/filters) and their printed text."""
     values = ds.values[ds.values["indicator_id"].isin(rows["indicator_id"])]
@@ -337,7 +327,7 @@ def grid_rows(rows: pd.DataFrame, ds: Dataset) -> list[dict[str, Any]]:
         for kind in ("tipo1", "tipo2"):
             for source in ("reported", "computed"):
                 key = f"{kind}_{source}"
-                number = _num(rec[key])
+                number = as_number(rec[key])
                 item[key] = number
                 item[f"{key}__txt"] = fmt_pct(number)
                 if number is not None:
@@ -476,7 +466,7 @@ def achievement_figure(rows: pd.DataFrame) -> go.Figure:
     if rows.empty:
         return empty_figure("Ningún indicador cumple estos filtros")
     ids = list(rows["indicator_id"])
-    degree = [_num(v) for v in rows["degree"]]
+    degree = [as_number(v) for v in rows["degree"]]
     shown = [min(d, DEGREE_AXIS_MAX) if d is not None else 0.0 for d in degree]
     texts = []
     for d, icon, label, ref_year in zip(
@@ -568,7 +558,7 @@ def chart_block(rows: pd.DataFrame, filters: Filters) -> dbc.Card:
         {
             "Código": rows["indicator_id"],
             "Indicador": rows["name"],
-            "Grado de cumplimiento": [fmt_pct(_num(d)) for d in rows["degree"]],
+            "Grado de cumplimiento": [fmt_pct(as_number(d)) for d in rows["degree"]],
             "Meta de referencia (año)": rows["reference_year"].astype(int),
             "Estado": rows["status_icon"] + " " + rows["status_label"],
         }

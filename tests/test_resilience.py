@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.callback_bodies import CALLBACK_URL, router_body
+from tests.callback_bodies import CALLBACK_URL, callback_body, router_body
 from tests.conftest import ROOT, _stop, run_gunicorn, start_gunicorn, wait_healthy
 
 LOAD_CONNECTIONS = 32
@@ -43,14 +43,10 @@ def _explorer_view_body() -> dict:
     outputs = ["unidad.options", "oes.options", "nivel.options", "estado.options"]
     outputs += ["grid.rowData", "grid.columnDefs", "grafico-caja.children", "conteo.children"]
     outputs += ["descarga-filtros.value"]
-    return {
-        "output": ".." + "...".join(f"exp-{o}" for o in outputs) + "..",
-        "outputs": [{"id": f"exp-{o.split('.')[0]}", "property": o.split(".")[1]} for o in outputs],
-        "inputs": [
-            {"id": "exp-filtros", "property": "data", "value": {"units": ["DGC"], "levels": []}}
-        ],
-        "changedPropIds": ["exp-filtros.data"],
-    }
+    return callback_body(
+        [f"exp-{o}" for o in outputs],
+        [("exp-filtros.data", {"units": ["DGC"], "levels": []})],
+    )
 
 
 #: The load mix: (method, path, JSON body) — pages, static files and real callbacks.

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pesem.server import SECURITY_HEADERS
-from tests.callback_bodies import CALLBACK_URL, router_body
+from tests.callback_bodies import CALLBACK_URL, callback_body, router_body
 from tests.conftest import ROOT
 
 #: What must never reach a user: a Python trace, a source path, an exception's own message.
@@ -71,37 +71,20 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 def _covid_redraw_body(mode: str = "abs") -> dict:
     """The /covid page's redraw callback (charts and table for a presentation and scope)."""
-    return {
-        "output": "..covid-charts.children...covid-tabla-contenedor.children..",
-        "outputs": [
-            {"id": "covid-charts", "property": "children"},
-            {"id": "covid-tabla-contenedor", "property": "children"},
-        ],
-        "inputs": [
-            {"id": "covid-mode", "property": "value", "value": mode},
-            {"id": "covid-scope", "property": "value", "value": "oes"},
-        ],
-        "changedPropIds": ["covid-mode.value"],
-    }
+    return callback_body(
+        ["covid-charts.children", "covid-tabla-contenedor.children"],
+        [("covid-mode.value", mode), ("covid-scope.value", "oes")],
+    )
 
 
 def _covid_sync_body(pathname: str) -> dict:
     """The /covid URL <-> toggles callback; another page's pathname makes it PreventUpdate (204)."""
-    return {
-        "output": "..covid-url.search...covid-mode.value...covid-scope.value..",
-        "outputs": [
-            {"id": "covid-url", "property": "search"},
-            {"id": "covid-mode", "property": "value"},
-            {"id": "covid-scope", "property": "value"},
-        ],
-        "inputs": [
-            {"id": "covid-url", "property": "search", "value": ""},
-            {"id": "covid-mode", "property": "value", "value": "pct"},
-            {"id": "covid-scope", "property": "value", "value": "oes"},
-        ],
-        "state": [{"id": "covid-url", "property": "pathname", "value": pathname}],
-        "changedPropIds": ["covid-mode.value"],
-    }
+    return callback_body(
+        ["covid-url.search", "covid-mode.value", "covid-scope.value"],
+        [("covid-url.search", ""), ("covid-mode.value", "pct"), ("covid-scope.value", "oes")],
+        state=[("covid-url.pathname", pathname)],
+        changed=["covid-mode.value"],
+    )
 
 
 @pytest.fixture(scope="module")
