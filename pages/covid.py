@@ -29,7 +29,7 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components.covid_charts import diverging_change, dumbbell, trend_lines
@@ -80,6 +80,9 @@ class Ids(StrEnum):
     TABLE_WRAP = "covid-tabla-contenedor"
     TABLE = "covid-tabla"
     PASSAGES = "covid-pasajes"
+    PASSAGES_ACCORDION = "covid-pasajes-oes"
+    #: dict id of an OES's passages: ``{"type": PASSAGES_BODY, "index": "OES.01"}``
+    PASSAGES_BODY = "covid-pasajes-cuerpo"
 
 
 MODE_OPTIONS: Final = [
@@ -670,41 +673,59 @@ def _code_block(code: str, title: str, comp: pd.DataFrame, rows: pd.DataFrame) -
     )
 
 
-def passages_section(ds: Dataset) -> html.Section:
-    """Per OES, each AES's numbers next to its narrative's pandemic passages."""
+@functools.lru_cache(maxsize=16)
+def oes_passages(oes_code: str) -> list[Any]:
+    """The blocks of one OES in the passages section: per AES, numbers next to its passages."""
+    ds = get_dataset()
     comp = covid.comparison(ds)
     passages = covid.pandemic_passages(ds)
+    aes = ds.aes[ds.aes["oes_code"] == oes_code]
+    blocks: list[Any] = []
+    oes_rows = passages[passages["code"] == oes_code]
+    if not oes_rows.empty:
+        blocks.append(_code_block(oes_code, "Análisis del OES", comp, oes_rows))
+    silent = []
+    for row in aes.itertuples(index=False):
+        mine = passages[passages["code"] == row.aes_code]
+        if mine.empty:
+            silent.append(row.aes_code)
+            continue
+        blocks.append(_code_block(row.aes_code, row.description, comp, mine))
+    if silent:
+        links: list[Any] = []
+        for code in silent:
+            if links:
+                links.append(", ")
+            links.append(dcc.Link(code, href=f"/aes/{code}"))
+        blocks.append(
+            html.P(
+                [html.Strong("Sin mención de la pandemia en su análisis: "), *links, "."],
+                className="covid-silent mb-0",
+            )
+        )
+    return blocks
+
+
+def passages_section(ds: Dataset) -> html.Section:
+    """Per OES, each AES's numbers next to its narrative's pandemic passages.
+
+    Only the open OES carries its passages in the layout; the others are filled when opened
+    (:func:`open_passages`): the whole section is ~640 components, most of them collapsed, and
+    rendering them delayed every first visit's charts.
+    """
+    passages = covid.pandemic_passages(ds)
+    first = ds.oes["oes_code"].iloc[0]
     items = []
     for oes in ds.oes.itertuples(index=False):
         aes = ds.aes[ds.aes["oes_code"] == oes.oes_code]
-        blocks: list[Any] = []
-        oes_rows = passages[passages["code"] == oes.oes_code]
-        if not oes_rows.empty:
-            blocks.append(_code_block(oes.oes_code, "Análisis del OES", comp, oes_rows))
-        silent = []
-        for row in aes.itertuples(index=False):
-            mine = passages[passages["code"] == row.aes_code]
-            if mine.empty:
-                silent.append(row.aes_code)
-                continue
-            blocks.append(_code_block(row.aes_code, row.description, comp, mine))
-        if silent:
-            links: list[Any] = []
-            for code in silent:
-                if links:
-                    links.append(", ")
-                links.append(dcc.Link(code, href=f"/aes/{code}"))
-            blocks.append(
-                html.P(
-                    [html.Strong("Sin mención de la pandemia en su análisis: "), *links, "."],
-                    className="covid-silent mb-0",
-                )
-            )
-        mentioned = len(aes) - len(silent)
+        mentioned = int(aes["aes_code"].isin(passages["code"]).sum())
         hit = covid.postponed_or_online_count(passages[passages["oes_code"] == oes.oes_code])
         items.append(
             dbc.AccordionItem(
-                blocks,
+                html.Div(
+                    oes_passages(oes.oes_code) if oes.oes_code == first else [],
+                    id={"type": Ids.PASSAGES_BODY.value, "index": oes.oes_code},
+                ),
                 title=(
                     f"{oes.oes_code} · {oes.name.rstrip('.')} — {mentioned} de {len(aes)} AES "
                     f"mencionan la pandemia; {hit} informan actividades postergadas, canceladas "
@@ -743,7 +764,9 @@ def passages_section(ds: Dataset) -> html.Section:
                     "postergó, suspendió, virtual o videoconferencia); el texto es el del reporte.",
                 ]
             ),
-            dbc.Accordion(items, always_open=True, active_item=[ds.oes["oes_code"].iloc[0]]),
+            dbc.Accordion(
+                items, id=Ids.PASSAGES_ACCORDION.value, always_open=True, active_item=[first]
+            ),
         ],
         id=Ids.PASSAGES,
         className="mb-4",
@@ -841,3 +864,19 @@ def _view(mode: str, scope: str) -> tuple[list[Any], html.Div]:
     ds = get_dataset()
     comp = covid.filter_scope(covid.comparison(ds), scope)
     return chart_cards(mode, scope, ds), comparison_table(comp)
+
+
+@callback(
+    Output({"type": Ids.PASSAGES_BODY.value, "index": ALL}, "children"),
+    Input(Ids.PASSAGES_ACCORDION.value, "active_item"),
+    prevent_initial_call=True,
+)
+def open_passages(active: Any) -> list[Any]:
+    """Fill the OES items that are open; closed ones keep what they had (no_update).
+
+    No State of the items' contents: the request would carry every rendered passage back.
+    """
+    opened = set(active if isinstance(active, list) else [active])
+    # ALL matches the items in layout order, which is the dataset's OES order
+    codes = list(get_dataset().oes["oes_code"])
+    return [oes_passages(code) if code in opened else no_update for code in codes]

@@ -185,13 +185,20 @@ def test_passages_grouped_by_oes_next_to_the_numbers(ds):
     section = by_id(page.layout(), page.Ids.PASSAGES)
     accordion = next(n for n in walk(section) if n.__class__.__name__ == "Accordion")
     items = accordion.children
-    assert [i.item_id for i in items] == list(ds.oes["oes_code"])
-    text = text_of(section)
+    codes = list(ds.oes["oes_code"])
+    assert [i.item_id for i in items] == codes
+    # only the open item carries its passages; opening the others fills them
+    assert accordion.active_item == [codes[0]]
+    assert text_of(items[0]) and all(not item.children.children for item in items[1:])
+    filled = page.open_passages(codes)
+    assert len(filled) == len(codes) and all(filled)
+    assert page.open_passages([codes[2]])[:2] == [no_update, no_update]
+    text = text_of([section, filled])
     # AES.03.04: the pandemic sentence and its indicator's numbers, side by side.
     assert "Las solicitudes de apoyo se vieron incrementadas por el cierre de fronteras" in text
     assert "21,219 → 37,368" in text
     # An AES with no pandemic words is listed as such, with its link.
-    links = {n.href for n in walk(section) if isinstance(n, dcc.Link)}
+    links = {n.href for n in walk([section, filled]) if isinstance(n, dcc.Link)}
     assert "/aes/AES.04.02" in links and "/aes/AES.03.04" in links
     # The UNESCO typo shows as printed, never as 0.
     assert "«s» → 0.60" in text

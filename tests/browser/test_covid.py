@@ -100,9 +100,12 @@ def test_covid_renders_and_the_toggles_redraw(page):
     assert rows == [10, 7, 4, 3]
     assert "72.2% → 83.33%" in figure(page, "covid-2019-2020-OES-04")["text"]
 
-    # The qualitative side is on the page: the AES.03.04 sentence, under its OES.
+    # The qualitative side is on the page: the AES.03.04 sentence, under its OES (an item's
+    # passages are fetched when it is opened).
+    sentence = page.get_by_text("Las solicitudes de apoyo se vieron incrementadas")
+    assert sentence.count() == 0
     page.get_by_role("button", name="OES.03").click()
-    assert page.get_by_text("Las solicitudes de apoyo se vieron incrementadas").is_visible()
+    sentence.wait_for(state="visible")
     page.assert_clean()
 
 
