@@ -837,7 +837,6 @@ def layout(**query: Any) -> html.Div:
                 dashGridOptions={
                     "domLayout": "autoHeight",
                     "localeText": GRID_LOCALE,
-                    "suppressColumnVirtualisation": True,
                     "tooltipShowDelay": 300,
                     "enableCellTextSelection": True,
                     "ensureDomOrder": True,
