@@ -837,6 +837,7 @@ def layout(**query: Any) -> html.Div:
                 dashGridOptions={
                     "domLayout": "autoHeight",
                     "localeText": GRID_LOCALE,
+                    "suppressColumnVirtualisation": True,
                     "tooltipShowDelay": 300,
                     "enableCellTextSelection": True,
                     "ensureDomOrder": True,
