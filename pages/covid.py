@@ -876,7 +876,15 @@ def open_passages(active: Any) -> list[Any]:
 
     No State of the items' contents: the request would carry every rendered passage back.
     """
-    opened = set(active if isinstance(active, list) else [active])
-    # ALL matches the items in layout order, which is the dataset's OES order
-    codes = list(get_dataset().oes["oes_code"])
-    return [oes_passages(code) if code in opened else no_update for code in codes]
+    values = active if isinstance(active, list) else [active]
+    opened = {value for value in values if isinstance(value, str)}
+    # one answer per item the request names (ALL: every item on the page, in layout order)
+    codes = [output["id"]["index"] for output in ctx.outputs_list]
+    return [
+        oes_passages(code) if code in opened and code in _oes_codes() else no_update
+        for code in codes
+    ]
+
+
+def _oes_codes() -> frozenset[str]:
+    return frozenset(get_dataset().oes["oes_code"])

@@ -146,6 +146,10 @@ def _check_dependency(item: Any, where: str) -> None:
 _NO_OUTPUT_KEY: Final = re.compile(r"^[0-9a-f]{64}$")
 
 
+#: A wildcard that matches any number of components, in a pattern-matching output key.
+_MULTI_WILDCARD: Final = re.compile(r'\["(ALL|ALLSMALLER)"\]')
+
+
 def _check_outputs_shape(output: str, outputs: Any) -> None:
     """``outputs`` has one entry per output of the ``output`` key, never empty for a plain id.
 
@@ -167,6 +171,10 @@ def _check_outputs_shape(output: str, outputs: Any) -> None:
         # "{": a pattern-matching id, whose ALL may match no component at all
         if item == [] and not part.startswith("{"):
             raise MalformedCallback(f"outputs[{position}]: expected the output {part!r}")
+        # An ALL/ALLSMALLER output names a list of matched components, never one object (the
+        # callback would index the object's keys as outputs and fail after doing its work).
+        if part.startswith("{") and _MULTI_WILDCARD.search(part) and not isinstance(item, list):
+            raise MalformedCallback(f"outputs[{position}]: expected a list for {part!r}")
 
 
 def validate_callback_body(body: Any) -> None:

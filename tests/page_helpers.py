@@ -102,12 +102,21 @@ def nav_entry(module: str) -> tuple[str, int, bool, str, str]:
     return page["path"], page["order"], page["nav"], page["nav_label"], page["title"]
 
 
-def run_callback(func: Any, triggered: list[str], *args: Any) -> Any:
-    """Call ``func`` as Dash would after the ``triggered`` prop ids changed."""
+def run_callback(
+    func: Any, triggered: list[str], *args: Any, outputs_list: list[Any] | None = None
+) -> Any:
+    """Call ``func`` as Dash would after the ``triggered`` prop ids changed.
+
+    ``outputs_list``: what ``ctx.outputs_list`` holds (pattern-matching outputs: one
+    ``{"id": ..., "property": ...}`` per matched component).
+    """
 
     def inner() -> Any:
         context_value.set(
-            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
+            AttributeDict(
+                triggered_inputs=[{"prop_id": p, "value": None} for p in triggered],
+                outputs_list=outputs_list or [],
+            )
         )
         return func(*args)
 

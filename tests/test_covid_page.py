@@ -190,9 +190,20 @@ def test_passages_grouped_by_oes_next_to_the_numbers(ds):
     # only the open item carries its passages; opening the others fills them
     assert accordion.active_item == [codes[0]]
     assert text_of(items[0]) and all(not item.children.children for item in items[1:])
-    filled = page.open_passages(codes)
+
+    def opened(active: Any) -> list[Any]:
+        outputs = [
+            {"id": {"type": page.Ids.PASSAGES_BODY.value, "index": c}, "property": "children"}
+            for c in codes
+        ]
+        trigger = [f"{page.Ids.PASSAGES_ACCORDION.value}.active_item"]
+        return run_callback(page.open_passages, trigger, active, outputs_list=outputs)
+
+    filled = opened(codes)
     assert len(filled) == len(codes) and all(filled)
-    assert page.open_passages([codes[2]])[:2] == [no_update, no_update]
+    assert opened([codes[2]])[:2] == [no_update, no_update]
+    # a malformed active_item opens nothing, never an error
+    assert opened({}) == opened([None, 3]) == opened("OES.99") == [no_update] * len(codes)
     text = text_of([section, filled])
     # AES.03.04: the pandemic sentence and its indicator's numbers, side by side.
     assert "Las solicitudes de apoyo se vieron incrementadas por el cierre de fronteras" in text

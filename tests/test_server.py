@@ -15,7 +15,7 @@ from dash import Input, Output
 from dash.exceptions import PreventUpdate
 
 from pesem.server import build_csp, validate_callback_body
-from tests.callback_bodies import CALLBACK_URL, router_body
+from tests.callback_bodies import CALLBACK_URL, callback_body, router_body
 from tests.conftest import ROOT, run_gunicorn
 
 ROUTER_BODY = router_body(changed=("pathname", "search"))
@@ -361,3 +361,18 @@ def test_dcc_graph_gets_the_basic_plotly_bundle():
         headers={"If-None-Match": etag},
     )
     assert again.status_code == 304
+
+
+def test_a_pattern_matching_all_output_given_as_one_object_is_400(client):
+    """An ALL output names a list of components; one object would be iterated by its keys."""
+    body = callback_body(
+        ['{"index":["ALL"],"type":"covid-pasajes-cuerpo"}.children'],
+        [("covid-pasajes-oes.active_item", ["OES.02"])],
+    )
+    body["output"] = body["output"].strip(".")
+    one = {"id": {"index": "OES.02", "type": "covid-pasajes-cuerpo"}, "property": "children"}
+    assert client.post(CALLBACK_URL, json={**body, "outputs": one}).status_code == 400
+    ok = client.post(CALLBACK_URL, json={**body, "outputs": [one]})
+    assert ok.status_code == 200
+    (answer,) = ok.get_json()["response"].values()
+    assert answer["children"]  # OES.02's passages
