@@ -93,10 +93,14 @@ def test_unknown_path_is_404_and_shows_the_404_page(page):
     for entry in _nav_pages():
         assert entry["relative_path"] in hrefs
     assert len([href for href in hrefs if href.startswith("/oes/OES.")]) == 4
-    # the page can still be left through its links
+    # the page can still be left through its links (the router answers after the URL changes:
+    # wait for the new page, not just for a quiet network)
     links.first.click()
+    page.wait_for_function(
+        "() => { const h = document.querySelector('main h1');"
+        " return h && h.innerText !== 'Página no encontrada'; }"
+    )
     page.wait_for_dash()
-    assert page.get_by_role("heading", level=1).inner_text() != "Página no encontrada"
     page.assert_clean(allow_console=(NOT_FOUND_CONSOLE,))
 
 
