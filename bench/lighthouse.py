@@ -103,7 +103,23 @@ def parse_report(report: dict[str, Any], path: str, preset: str) -> LighthouseRe
     )
 
 
-def run(base_url: str, path: str, preset: str, timeout: float = 180.0) -> LighthouseResult:
+#: Lighthouse's own words for a trace it failed to record ("... Please run Lighthouse again.").
+RETRYABLE = ("run Lighthouse again", "NO_NAVSTART", "NO_FCP")
+
+
+def run(
+    base_url: str, path: str, preset: str, timeout: float = 180.0, attempts: int = 3
+) -> LighthouseResult:
+    """Score ``path``; a run whose trace Lighthouse failed to record is repeated (``attempts``)."""
+    result = _run_once(base_url, path, preset, timeout)
+    for _ in range(attempts - 1):
+        if not result.error or not any(word in result.error for word in RETRYABLE):
+            break
+        result = _run_once(base_url, path, preset, timeout)
+    return result
+
+
+def _run_once(base_url: str, path: str, preset: str, timeout: float) -> LighthouseResult:
     with tempfile.TemporaryDirectory(prefix="bench-lh-") as tmp:
         out = Path(tmp, "report.json")
         cmd = [
