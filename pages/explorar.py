@@ -216,6 +216,13 @@ def filters_from_store(data: Any) -> Filters:
     )
 
 
+#: The download formats: (route extension, label, button id).
+DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
+    ("csv", "CSV", Ids.CSV),
+    ("xlsx", "Excel", Ids.XLSX),
+)
+
+
 def download_url(fmt: str) -> str:
     """The download route of the whole dataset, or (as a form target) of a filtered view."""
     return dash.get_relative_path(f"/download/indicators.{fmt}")
@@ -642,37 +649,32 @@ def layout(**query: Any) -> html.Div:
                 dbc.Row(
                     [
                         dbc.Col(
-                            _checklist(
+                            _checklist(ids, label, state[options], list(chosen), inline=False),
+                            **widths,
+                        )
+                        for ids, label, options, chosen, widths in (
+                            (
                                 Ids.OES,
                                 "Objetivo estratégico (OES)",
-                                state["oes_options"],
-                                list(filters.oes),
-                                inline=False,
+                                "oes_options",
+                                filters.oes,
+                                {"lg": 6},
                             ),
-                            lg=6,
-                        ),
-                        dbc.Col(
-                            _checklist(
+                            (
                                 Ids.LEVELS,
                                 "Nivel",
-                                state["levels_options"],
-                                list(filters.levels),
-                                inline=False,
+                                "levels_options",
+                                filters.levels,
+                                {"md": 6, "lg": 3},
                             ),
-                            md=6,
-                            lg=3,
-                        ),
-                        dbc.Col(
-                            _checklist(
+                            (
                                 Ids.STATUSES,
                                 "Estado (semáforo)",
-                                state["statuses_options"],
-                                list(filters.statuses),
-                                inline=False,
+                                "statuses_options",
+                                filters.statuses,
+                                {"md": 6, "lg": 3},
                             ),
-                            md=6,
-                            lg=3,
-                        ),
+                        )
                     ],
                     className="g-3 mt-0",
                 ),
@@ -746,20 +748,16 @@ def layout(**query: Any) -> html.Div:
                         id=Ids.VISIBLE_FIELD.value,
                         value="",
                     ),
-                    html.Button(
-                        "Descargar CSV",
-                        id=Ids.CSV.value,
-                        type="submit",
-                        formAction=download_url("csv"),
-                        className="btn btn-primary",
-                    ),
-                    html.Button(
-                        "Descargar Excel",
-                        id=Ids.XLSX.value,
-                        type="submit",
-                        formAction=download_url("xlsx"),
-                        className="btn btn-primary",
-                    ),
+                    *[
+                        html.Button(
+                            f"Descargar {label}",
+                            id=button_id.value,
+                            type="submit",
+                            formAction=download_url(fmt),
+                            className="btn btn-primary",
+                        )
+                        for fmt, label, button_id in DOWNLOADS
+                    ],
                 ],
                 id=Ids.DOWNLOAD_FORM.value,
                 method="POST",
@@ -770,15 +768,15 @@ def layout(**query: Any) -> html.Div:
                 [
                     "Todos los datos: ",
                     html.A(
-                        "CSV",
-                        href=download_url("csv"),
-                        title="Conjunto de datos completo (24 indicadores) en CSV",
+                        DOWNLOADS[0][1],
+                        href=download_url(DOWNLOADS[0][0]),
+                        title=f"Conjunto de datos completo (24 indicadores) en {DOWNLOADS[0][1]}",
                     ),
                     " · ",
                     html.A(
-                        "Excel",
-                        href=download_url("xlsx"),
-                        title="Conjunto de datos completo (24 indicadores) en Excel",
+                        DOWNLOADS[1][1],
+                        href=download_url(DOWNLOADS[1][0]),
+                        title=f"Conjunto de datos completo (24 indicadores) en {DOWNLOADS[1][1]}",
                     ),
                 ],
                 className="exp-full-data",
