@@ -8,9 +8,9 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, html
-from dash._pages import _path_to_page  # the pages router's own matcher (private, stable since 2.5)
 
 from components import page_bundles, plotly_bundle, png_zip
+from components.routing import page_for
 from components.theme import SOURCE_LINE, apply_theme
 from pesem import server as pesem_server
 from pesem.loader import get_dataset
@@ -100,11 +100,11 @@ def is_page_path(path: str) -> bool:
     A page with a ``path_template`` may register ``path_exists=callable(**path_variables)`` so
     that, e.g., ``/oes/OES.09`` answers HTTP 404 too.
     """
-    page, variables = _path_to_page(app.strip_relative_path(path) or "")
+    page, variables = page_for(path)
     if not page:
         return False
     path_exists = page.get("path_exists")
-    return bool(path_exists(**(variables or {}))) if callable(path_exists) else True
+    return bool(path_exists(**variables)) if callable(path_exists) else True
 
 
 app.layout = html.Div(

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-import dash
 from dash import Dash
-from dash._pages import _path_to_page  # the pages router's own matcher (as app.py uses it)
 from flask import has_request_context, request
+
+from components.routing import page_for
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,7 @@ def page_bundles(page: Mapping[str, Any] | None) -> frozenset[str]:
 
 def needs_full_load(path: str) -> bool:
     """Whether a link to ``path`` must load a new document (its page renders a deferred library)."""
-    page, _ = _path_to_page(dash.strip_relative_path(path.split("?", 1)[0]) or "")
-    return bool(page_bundles(page))
+    return bool(page_bundles(page_for(path)[0]))
 
 
 def page_preloads(page: Mapping[str, Any] | None) -> list[str]:
@@ -96,18 +95,12 @@ def strip_scripts(scripts: str, keep: Iterable[str]) -> str:
     return _SCRIPT.sub(drop, scripts)
 
 
-def install(app: Dash, page_of: Callable[[str], Mapping[str, Any] | None] | None = None) -> None:
+def install(app: Dash) -> None:
     """Make ``app``'s index HTML carry only the deferred libraries of the requested page."""
-
-    def requested_page(path: str) -> Mapping[str, Any] | None:
-        page, _ = _path_to_page(app.strip_relative_path(path) or "")
-        return page
-
-    resolve = page_of or requested_page
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs: Any) -> str:
-        page = resolve(request.path) if has_request_context() else None
+        page = page_for(request.path)[0] if has_request_context() else None
         kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
         prefix = app.config.requests_pathname_prefix or "/"
         kwargs["css"] = kwargs.get("css", "") + preload_links(page_preloads(page), prefix)

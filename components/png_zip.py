@@ -40,7 +40,6 @@ from urllib.parse import urlencode
 import dash
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, html
-from dash._pages import _path_to_page  # the pages router's own matcher (as app.py uses it)
 from flask import Flask, Response, request
 
 from components.export import (
@@ -51,6 +50,7 @@ from components.export import (
     slide_figure,
 )
 from components.graph import safe_filename
+from components.routing import page_for
 from components.theme import SOURCE_LINE
 
 log = logging.getLogger(__name__)
@@ -234,11 +234,6 @@ renderer = _Renderer()
 # --------------------------------------------------------------------------- pages
 
 
-def _page_for(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    page, variables = _path_to_page(dash.strip_relative_path(path) or "")
-    return page or {}, dict(variables or {})
-
-
 def _export_function(page: Mapping[str, Any]) -> Callable[..., Any] | None:
     module = sys.modules.get(str(page.get("module", "")))
     function = getattr(module, "export_figures", None)
@@ -378,7 +373,7 @@ def register(server: Flask, resolve_page: ResolvePage) -> None:
         page_path = request.args.get(PAGE_PARAM, "")
         if not _valid_page_path(page_path) or not resolve_page(page_path):
             return _text(404, UNKNOWN_PAGE_MESSAGE)
-        page, variables = _page_for(page_path)
+        page, variables = page_for(page_path)
         export = _export_function(page)
         if not page or export is None:
             return _text(404, NO_CHARTS_MESSAGE)
@@ -473,7 +468,7 @@ def bar_children(pathname: Any, search: Any, resolve_page: ResolvePage) -> list[
         return []
     if not isinstance(search, str) or len(search) > MAX_SEARCH_LENGTH:
         search = ""
-    page, _ = _page_for(pathname)
+    page, _ = page_for(pathname)
     if _export_function(page) is None:
         return []
     from dash._pages import _parse_query_string

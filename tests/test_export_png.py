@@ -33,6 +33,7 @@ from components.export import (
     slide_patch,
 )
 from components.graph import SLIDE_PATCH_ATTRIBUTE, chart_card
+from components.routing import page_for
 from components.theme import MIN_LEGIBLE_FONT_SIZE, SOURCE_LINE, apply_theme
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -110,7 +111,7 @@ def line_chart(**layout: Any) -> go.Figure:
 
 
 def page_figures(path: str) -> list[tuple[str, go.Figure]]:
-    page, variables = png_zip._page_for(path)
+    page, variables = page_for(path)
     return sys.modules[page["module"]].export_figures(**variables)
 
 
