@@ -14,6 +14,7 @@ Everything listens on and talks to 127.0.0.1 only.
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import os
@@ -176,7 +177,8 @@ def test_killed_worker_is_replaced_and_requests_keep_being_served(own_server):
             try:
                 status, _ = _request(base_url, method, path, body, timeout=20)
                 ok, detail = status == 200, f"{method} {path} -> {status}"
-            except OSError as error:  # reset / refused / timeout
+            # reset / refused / timeout, or an answer cut short by the killed worker
+            except (OSError, http.client.HTTPException) as error:
                 ok, detail = False, f"{method} {path} -> {type(error).__name__}: {error}"
             with lock:
                 outcomes.append(Outcome(start, time.monotonic(), ok, detail))
