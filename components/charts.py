@@ -30,7 +30,14 @@ from components.theme import (
     source_annotation,
 )
 from pesem.formulas import agrees
-from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS, MISSING_LABELS
+from pesem.loader import get_dataset
+from pesem.metrics import MISSING_LABELS
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 #: First year of the timeline axis (the report's usual baseline year).
 AXIS_START: Final = 2014

@@ -31,6 +31,7 @@ from components.theme import (
     source_annotation,
 )
 from pesem.formulas import EPSILON
+from pesem.loader import get_dataset
 
 MODES: Final = ("pct", "abs")
 EMPTY_MESSAGE: Final = "No hay indicadores para mostrar con esta selección"
@@ -104,7 +105,8 @@ def _value_text(row: pd.Series, year: int) -> str:
     if not _missing(value):
         return fmt_value(value, row["unit"])
     raw = row.get(f"raw_{year}", "") or "(vacío)"
-    reason = row.get(f"missing_{year}_reason", "")
+    key = "current" if year == get_dataset().meta.year else "previous"  # TEMPORARY (issue 13)
+    reason = row.get(f"missing_{key}_reason", "")
     return f"«{raw}» — {reason}" if reason else f"«{raw}»"
 
 

@@ -22,7 +22,13 @@ from components.format import fmt_pct, fmt_value
 from components.graph import chart_card
 from components.page_bundles import needs_full_load
 from pesem.formulas import agrees
-from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS
+from pesem.loader import get_dataset
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 log = logging.getLogger(__name__)
 

@@ -38,7 +38,12 @@ from components.graph import chart_card
 from components.layout import breadcrumbs, cached_layout, code_href
 from pesem import covid
 from pesem.loader import Dataset, get_dataset
-from pesem.metrics import ASSESSED_YEAR, PREVIOUS_YEAR
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 TITLE: Final = "Impacto COVID-19 — PESEM RREE 2020"
 FILE_PREFIX: Final = "pesem-rree-2020"

@@ -59,7 +59,13 @@ from components.theme import PALETTE, empty_figure
 from pesem import explore
 from pesem.explore import YEAR_MAX, YEAR_MIN, Filters
 from pesem.loader import Dataset, get_dataset
-from pesem.metrics import ACHIEVED_YEARS, EXPECTED_YEARS, MISSING_LABELS, indicator_summary
+from pesem.metrics import MISSING_LABELS, indicator_summary
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 PATH = "/explorar"
 

@@ -35,7 +35,13 @@ from components.layout import (
 )
 from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
-from pesem.metrics import ASSESSED_YEAR, MISSING_LABELS, indicator_summary, series_table
+from pesem.metrics import MISSING_LABELS, indicator_summary, series_table
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 FILE_PREFIX = "pesem-rree-2020"
 

@@ -29,12 +29,16 @@ from pesem import status as status_rules
 from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import (
-    ASSESSED_YEAR,
-    PREVIOUS_YEAR,
     change_counts,
     indicator_summary,
     status_counts,
 )
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 TITLE = "Resumen — PESEM RREE 2020"
 FILE_PREFIX = "pesem-rree-2020"

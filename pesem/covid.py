@@ -20,8 +20,14 @@ from urllib.parse import parse_qsl, urlencode
 import pandas as pd
 
 from pesem.formulas import EPSILON, is_missing
-from pesem.loader import Dataset
-from pesem.metrics import ACHIEVED_YEARS, ASSESSED_YEAR, PREVIOUS_YEAR, indicator_summary
+from pesem.loader import Dataset, get_dataset
+from pesem.metrics import indicator_summary
+
+# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
+_META = get_dataset().meta
+ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
+EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+
 
 #: Values of ``change_direction`` (2019 → 2020), in display order.
 CHANGE_DIRECTIONS = ("fell", "rose", "equal", "not_comparable")
@@ -48,8 +54,8 @@ COMPARISON_COLUMNS = [
     "achieved_2020",
     "raw_2019",
     "raw_2020",
-    "missing_2019_reason",
-    "missing_2020_reason",
+    "missing_previous_reason",
+    "missing_current_reason",
     "change_abs",
     "change_pct",
     "change_reason",
@@ -83,9 +89,9 @@ def _note(row: pd.Series) -> str:
     """Why a change cannot be computed (or why only the absolute one can), in Spanish."""
     if row["change_direction"] == "not_comparable":
         missing = [
-            f"{year}: {row[f'missing_{year}_reason']}"
-            for year in (PREVIOUS_YEAR, ASSESSED_YEAR)
-            if row[f"missing_{year}_reason"]
+            f"{year}: {row[f'missing_{key}_reason']}"
+            for year, key in ((PREVIOUS_YEAR, "previous"), (ASSESSED_YEAR, "current"))
+            if row[f"missing_{key}_reason"]
         ]
         detail = "; ".join(missing)
         return f"No comparable — {detail}" if detail else "No comparable"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pesem.formulas import agrees, decimals_of, is_missing
 from pesem.loader import Dataset
-from pesem.metrics import ASSESSED_YEAR, indicator_summary
+from pesem.metrics import indicator_summary
 
 COLUMNS = [
     "finding_id",
@@ -60,15 +60,16 @@ def _code(ind: pd.Series) -> str:
 
 
 def avance_findings(ds: Dataset) -> list[dict]:
-    """Reported Avance Tipo 1/2 (2020) against the recomputed ones."""
+    """Reported Avance Tipo 1/2 of the assessed year against the recomputed ones."""
     out = []
+    year = ds.meta.year
     summary = indicator_summary(ds)
     raw = ds.values.set_index(["indicator_id", "series", "year"])["raw"]
     for _, ind in summary.iterrows():
         for tipo in ("tipo1", "tipo2"):
             reported, computed = ind[f"{tipo}_reported"], ind[f"{tipo}_computed"]
-            field = f"Avance Tipo {tipo[-1]} {ASSESSED_YEAR}"
-            key = (ind["indicator_id"], f"reported_{tipo}", ASSESSED_YEAR)
+            field = f"Avance Tipo {tipo[-1]} {year}"
+            key = (ind["indicator_id"], f"reported_{tipo}", year)
             printed = raw.get(key, "")
             if is_missing(reported) and is_missing(computed):
                 continue
@@ -104,7 +105,7 @@ def avance_findings(ds: Dataset) -> list[dict]:
 
 def _implied_target(ind: pd.Series, tipo: str, reported: float) -> float | None:
     """The logro esperado that would make the formula give the reported avance."""
-    achieved, base = ind[f"achieved_{ASSESSED_YEAR}"], ind["baseline_value"]
+    achieved, base = ind["achieved_current"], ind["baseline_value"]
     if abs(reported) < 1e-9 or is_missing(achieved) or is_missing(base):
         return None
     ratio = reported / 100.0
@@ -116,7 +117,7 @@ def _lookalike(ds: Dataset, ind: pd.Series, tipo: str, reported: float, decimals
     body = ds.body_values[
         (ds.body_values["indicator_id"] == ind["indicator_id"])
         & (ds.body_values["series"] == f"reported_{tipo}")
-        & (ds.body_values["year"] == ASSESSED_YEAR)
+        & (ds.body_values["year"] == ds.meta.year)
     ]
     computed = ind[f"{tipo}_computed"]
     for row in body.itertuples(index=False):
@@ -131,7 +132,7 @@ def _lookalike(ds: Dataset, ind: pd.Series, tipo: str, reported: float, decimals
         if not is_missing(ind[f"{t}_reported"])
     }
     values = [v for v in implied.values() if v is not None]
-    expected = _fmt(ind[f"expected_{ASSESSED_YEAR}"])
+    expected = _fmt(ind["expected_current"])
     if len(values) == 2 and abs(values[0] - values[1]) <= 0.05 * max(abs(values[0]), 1):
         target = (values[0] + values[1]) / 2
         return (
@@ -144,7 +145,7 @@ def _lookalike(ds: Dataset, ind: pd.Series, tipo: str, reported: float, decimals
 def misleading_tipo2(ds: Dataset) -> list[dict]:
     """Ascending indicators with targets below the baseline: Tipo 2 then reads backwards."""
     out = []
-    years = range(2016, 2022)
+    years, year = ds.meta.expected_years, ds.meta.year
     for _, ind in indicator_summary(ds).iterrows():
         base = ind["baseline_value"]
         if ind["direction"] != "ascendente" or is_missing(base):
@@ -160,10 +161,10 @@ def misleading_tipo2(ds: Dataset) -> list[dict]:
             f"donde más es mejor ({targets}). Contra esas metas el denominador del Avance "
             "Tipo 2 es negativo: un valor alto no significaría progreso."
         )
-        if ASSESSED_YEAR in below:
+        if year in below:
             message += (
-                f" En {ASSESSED_YEAR} el Tipo 2 da {_fmt(ind['tipo2_computed'])}% mientras el "
-                f"valor obtenido ({_fmt(ind[f'achieved_{ASSESSED_YEAR}'])}) alcanza el "
+                f" En {year} el Tipo 2 da {_fmt(ind['tipo2_computed'])}% mientras el "
+                f"valor obtenido ({_fmt(ind['achieved_current'])}) alcanza el "
                 f"{_fmt(ind['tipo1_computed'])}% de la meta (Tipo 1)."
             )
         field = "Logros esperados " + ", ".join(str(y) for y in below)
@@ -232,7 +233,7 @@ def claims_vs_data(ds: Dataset) -> list[dict]:
             ok = not is_missing(computed) and agrees(claim.value, computed, decimals)
             shown = "no calculable" if is_missing(computed) else f"{computed:+.1f}%"
         elif claim.kind == "achieved":
-            year = int(claim.year) if not is_missing(claim.year) else ASSESSED_YEAR
+            year = int(claim.year) if not is_missing(claim.year) else ds.meta.year
             computed = ind.get(f"achieved_{year}")
             # "83%" for 83.33 is the text rounding the table, not a disagreement.
             ok = not is_missing(computed) and agrees(
@@ -249,7 +250,7 @@ def claims_vs_data(ds: Dataset) -> list[dict]:
                 "indicator_id": claim.indicator_id,
                 "code": ind["aes_code"] or ind["oes_code"],
                 "where": claim.location,
-                "field": "variación 2019→2020"
+                "field": f"variación {ds.meta.previous_year}→{ds.meta.year}"
                 if claim.kind == "change_pct"
                 else f"valor {claim.year}",
                 "reported": _fmt(claim.value),

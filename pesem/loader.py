@@ -18,7 +18,9 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from pesem import vocabulary
 from pesem.formulas import parse_report_number
+from pesem.report import ReportMeta, ReportMetaError
 from pesem.status import validate_rules
 
 log = logging.getLogger(__name__)
@@ -37,10 +39,9 @@ UNITS = (
     "tasa_variacion",
 )
 DIRECTIONS = ("ascendente", "descendente")
-OES_RE = r"^OES\.\d{2}$"
-AES_RE = r"^AES\.\d{2}\.\d{2}$"
-INDICATOR_RE = r"^(OES\.\d{2}|AES\.\d{2}\.\d{2})-\d+$"
-REPORT_KEYS = ("sector", "year", "plan", "title", "source")
+OES_RE = vocabulary.OBJECTIVE_RE
+AES_RE = vocabulary.ACTION_RE
+INDICATOR_RE = vocabulary.INDICATOR_RE
 
 
 class DataFileError(ValueError):
@@ -84,6 +85,7 @@ class Dataset:
     narrative: dict[str, str]
     report: dict[str, Any]
     status_rules: dict[str, Any]
+    meta: ReportMeta
     data_dir: Path = field(default=DEFAULT_DATA_DIR)
 
 
@@ -386,9 +388,16 @@ def load_dataset(data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR) -> Dataset
         )
 
     report = _read_yaml(root / "report.yaml")
-    for key in REPORT_KEYS:
-        if key not in report:
-            raise DataFileError(_display(root / "report.yaml"), "missing key", column=key)
+    try:
+        meta = ReportMeta.from_mapping(report)
+    except ReportMetaError as exc:
+        raise DataFileError(
+            _display(root / "report.yaml"),
+            "invalid report metadata",
+            column=exc.key,
+            expected=exc.expected,
+            found=exc.found,
+        ) from exc
     rules = _read_yaml(root / "status_rules.yaml")
     problems = validate_rules(rules)
     if problems:
@@ -404,6 +413,7 @@ def load_dataset(data_dir: str | os.PathLike[str] = DEFAULT_DATA_DIR) -> Dataset
         narrative=_read_narrative(root / "narrative"),
         report=report,
         status_rules=rules,
+        meta=meta,
         data_dir=root,
     )
     log.info(

@@ -21,11 +21,6 @@ from pesem.formulas import (
 )
 from pesem.loader import Dataset
 
-ASSESSED_YEAR = 2020
-PREVIOUS_YEAR = 2019
-EXPECTED_YEARS = tuple(range(2016, 2022))
-ACHIEVED_YEARS = tuple(range(2016, 2021))
-
 MISSING_LABELS = {
     "sin_meta": "sin logro esperado definido (ND)",
     "sin_dato": "sin dato (---)",
@@ -67,44 +62,45 @@ def _r(result: Result) -> tuple[float | None, str]:
     return result.value, result.reason or ""
 
 
+def _reference(expected: dict[int, float | None], year: int) -> tuple[int, float | None]:
+    """The status's target: the assessed year's, else the plan's last defined later target."""
+    if expected.get(year) is not None:
+        return year, expected[year]
+    later = [y for y in sorted(expected) if y > year and expected[y] is not None]
+    return (later[-1], expected[later[-1]]) if later else (year, None)
+
+
+def _status_reason(verdict: status_rules.Status, ref_year: int, year: int) -> str:
+    if verdict.degree is None:
+        return verdict.reason
+    if ref_year != year:
+        return f"{verdict.degree:.0f}% de la meta {ref_year} (no hay logro esperado {year})"
+    return f"{verdict.degree:.0f}% del logro esperado {ref_year}"
+
+
 @functools.lru_cache(maxsize=16)
 def _summary(ds: Dataset) -> pd.DataFrame:
     cells = _cells(ds)
     baseline = ds.values[ds.values["series"] == "baseline"].set_index("indicator_id")
     rules = ds.status_rules
+    meta = ds.meta
+    year, previous = meta.year, meta.previous_year
     rows = []
     for ind in ds.indicators.itertuples(index=False):
         iid = ind.indicator_id
         base_value = (
             None if is_missing(baseline.at[iid, "value"]) else float(baseline.at[iid, "value"])
         )
-        expected = {y: _value(cells, iid, "expected", y) for y in EXPECTED_YEARS}
-        achieved = {y: _value(cells, iid, "achieved", y) for y in ACHIEVED_YEARS}
-        a19, a20, e20 = (
-            achieved[PREVIOUS_YEAR],
-            achieved[ASSESSED_YEAR],
-            expected[ASSESSED_YEAR],
-        )
-        change_abs, change_pct = change(a19, a20)
-        t1, t2 = avance_tipo1(a20, e20), avance_tipo2(a20, e20, base_value)
-        ref_year, ref_target = ASSESSED_YEAR, e20
-        if ref_target is None:
-            later = [y for y in EXPECTED_YEARS if y > ASSESSED_YEAR and expected[y] is not None]
-            if later:
-                ref_year, ref_target = later[-1], expected[later[-1]]
-        verdict = status_rules.classify(a20, ref_target, ind.direction, rules)
-        reason = verdict.reason
-        if verdict.degree is not None and ref_year != ASSESSED_YEAR:
-            reason = (
-                f"{verdict.degree:.0f}% de la meta {ref_year} "
-                f"(no hay logro esperado {ASSESSED_YEAR})"
-            )
-        elif verdict.degree is not None:
-            reason = f"{verdict.degree:.0f}% del logro esperado {ref_year}"
-        meta = status_rules.label(verdict.code, rules)
-        reported = {
-            s: _value(cells, iid, s, ASSESSED_YEAR) for s in ("reported_tipo1", "reported_tipo2")
-        }
+        expected = {y: _value(cells, iid, "expected", y) for y in meta.expected_years}
+        achieved = {y: _value(cells, iid, "achieved", y) for y in meta.achieved_years}
+        a_prev, a_cur, e_cur = achieved.get(previous), achieved.get(year), expected.get(year)
+        change_abs, change_pct = change(a_prev, a_cur)
+        t1, t2 = avance_tipo1(a_cur, e_cur), avance_tipo2(a_cur, e_cur, base_value)
+        ref_year, ref_target = _reference(expected, year)
+        verdict = status_rules.classify(a_cur, ref_target, ind.direction, rules)
+        reason = _status_reason(verdict, ref_year, year)
+        look = status_rules.label(verdict.code, rules)
+        reported = {s: _value(cells, iid, s, year) for s in ("reported_tipo1", "reported_tipo2")}
         rows.append(
             {
                 "indicator_id": iid,
@@ -124,8 +120,12 @@ def _summary(ds: Dataset) -> pd.DataFrame:
                 "baseline_year": int(baseline.at[iid, "year"]),
                 **{f"expected_{y}": v for y, v in expected.items()},
                 **{f"achieved_{y}": v for y, v in achieved.items()},
-                "missing_2019_reason": _missing(cells, iid, "achieved", PREVIOUS_YEAR),
-                "missing_2020_reason": _missing(cells, iid, "achieved", ASSESSED_YEAR),
+                "expected_current": e_cur,
+                "expected_final": expected.get(meta.plan_end),
+                "achieved_previous": a_prev,
+                "achieved_current": a_cur,
+                "missing_previous_reason": _missing(cells, iid, "achieved", previous),
+                "missing_current_reason": _missing(cells, iid, "achieved", year),
                 "change_abs": change_abs.value,
                 "change_pct": change_pct.value,
                 "change_reason": change_pct.reason or "",
@@ -139,9 +139,9 @@ def _summary(ds: Dataset) -> pd.DataFrame:
                 "reference_target": ref_target,
                 "degree": verdict.degree,
                 "status": verdict.code,
-                "status_label": meta["label"],
-                "status_icon": meta["icon"],
-                "status_color": meta["color"],
+                "status_label": look["label"],
+                "status_icon": look["icon"],
+                "status_color": look["color"],
                 "status_reason": reason,
             }
         )
@@ -157,7 +157,7 @@ def _summary(ds: Dataset) -> pd.DataFrame:
 
 
 def indicator_summary(ds: Dataset) -> pd.DataFrame:
-    """One row per indicator with 2019/2020 values, change, avances and semáforo (a copy)."""
+    """One row per indicator: current and previous values, change, avances, semáforo (a copy)."""
     return _summary(ds).copy()
 
 
@@ -175,7 +175,7 @@ def _yearly(ds: Dataset) -> pd.DataFrame:
     for iid in summary.index:
         base = summary.at[iid, "baseline_value"]
         base = None if is_missing(base) else float(base)
-        for year in ACHIEVED_YEARS:
+        for year in ds.meta.achieved_years:
             a, e = (
                 _value(cells, iid, "achieved", year),
                 _value(cells, iid, "expected", year),
@@ -201,7 +201,7 @@ def _yearly(ds: Dataset) -> pd.DataFrame:
 
 
 def yearly_avances(ds: Dataset) -> pd.DataFrame:
-    """Avance Tipo 1/2 recomputed for every indicator and year 2016–2020 (a copy)."""
+    """Avance Tipo 1/2 recomputed for every indicator and achieved year (a copy)."""
     return _yearly(ds).copy()
 
 
@@ -212,7 +212,7 @@ def status_counts(summary: pd.DataFrame) -> dict[str, int]:
 
 
 def change_counts(summary: pd.DataFrame) -> dict[str, int]:
-    """How many indicators fell, rose, stayed equal 2019→2020, and how many cannot be compared."""
+    """How many indicators fell, rose, stayed equal since the previous year, or cannot compare."""
     pct = summary["change_abs"]
     return {
         "bajaron": int((pct < 0).sum()),

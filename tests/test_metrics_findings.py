@@ -63,7 +63,7 @@ def test_oes_changes_match_the_executive_summary(summary):
 def test_typo_is_not_zero(summary):
     row = summary.loc["AES.02.06-1"]
     assert pd.isna(row["achieved_2019"]) and pd.isna(row["change_pct"])
-    assert "tipográfico" in row["missing_2019_reason"]
+    assert "tipográfico" in row["missing_previous_reason"]
 
 
 def test_status_uses_the_final_target_when_2020_has_none(summary):
