@@ -7,15 +7,17 @@ a reported ``26%`` agrees with any computed value in [25.5, 26.5].
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pesem.formulas import agrees, decimals_of, is_missing
-from pesem.loader import Dataset
 from pesem.metrics import indicator_summary
+
+if TYPE_CHECKING:
+    from pesem.loader import Dataset
 
 COLUMNS = [
     "finding_id",
@@ -485,8 +487,8 @@ def _finding(kind, ind, where, field, reported, computed, message) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=16)
-def _all(ds: Dataset) -> pd.DataFrame:
+def build_findings(ds: Dataset) -> pd.DataFrame:
+    """Every finding, numbered (see :func:`find_all`); run once per dataset."""
     rows = [
         *avance_findings(ds),
         *misleading_tipo2(ds),
@@ -511,4 +513,4 @@ def _all(ds: Dataset) -> pd.DataFrame:
 
 def find_all(ds: Dataset) -> pd.DataFrame:
     """Every data-quality finding of the dataset, numbered H01, H02… (a copy)."""
-    return _all(ds).copy()
+    return ds.findings.copy()

@@ -87,6 +87,19 @@ class Dataset:
     status_rules: dict[str, Any]
     meta: ReportMeta
     data_dir: Path = field(default=DEFAULT_DATA_DIR)
+    #: Derived tables (pesem.metrics, pesem.findings), computed once when the dataset is built.
+    summary: pd.DataFrame = field(init=False, repr=False)
+    yearly: pd.DataFrame = field(init=False, repr=False)
+    findings: pd.DataFrame = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The data never changes while a process serves it: derive every table now, once, so
+        # requests only filter frames (and a copy made with dataclasses.replace re-derives).
+        from pesem import findings, metrics  # they import Dataset: imported here, not on top
+
+        self.summary = metrics.build_summary(self)
+        self.yearly = metrics.build_yearly(self)
+        self.findings = findings.build_findings(self)
 
 
 def _text(**kwargs: Any) -> pa.Column:

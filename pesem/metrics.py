@@ -1,12 +1,12 @@
 """Per-indicator derived tables that pages, exports and the API share.
 
-Everything here is computed from a :class:`~pesem.loader.Dataset` and cached per dataset object
-(the dataset is static for the life of a process), so callbacks only filter precomputed frames.
+The ``build_*`` functions run once, when a :class:`~pesem.loader.Dataset` is built (it stores
+their frames); the public accessors hand out copies, so callbacks only filter precomputed frames.
 """
 
 from __future__ import annotations
 
-import functools
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,7 +19,9 @@ from pesem.formulas import (
     is_missing,
     target_trend,
 )
-from pesem.loader import Dataset
+
+if TYPE_CHECKING:
+    from pesem.loader import Dataset
 
 MISSING_LABELS = {
     "sin_meta": "sin logro esperado definido (ND)",
@@ -78,8 +80,8 @@ def _status_reason(verdict: status_rules.Status, ref_year: int, year: int) -> st
     return f"{verdict.degree:.0f}% del logro esperado {ref_year}"
 
 
-@functools.lru_cache(maxsize=16)
-def _summary(ds: Dataset) -> pd.DataFrame:
+def build_summary(ds: Dataset) -> pd.DataFrame:
+    """One row per indicator (see :func:`indicator_summary`); run once per dataset."""
     cells = _cells(ds)
     baseline = ds.values[ds.values["series"] == "baseline"].set_index("indicator_id")
     rules = ds.status_rules
@@ -158,7 +160,7 @@ def _summary(ds: Dataset) -> pd.DataFrame:
 
 def indicator_summary(ds: Dataset) -> pd.DataFrame:
     """One row per indicator: current and previous values, change, avances, semáforo (a copy)."""
-    return _summary(ds).copy()
+    return ds.summary.copy()
 
 
 def series_table(ds: Dataset, indicator_id: str) -> pd.DataFrame:
@@ -167,10 +169,10 @@ def series_table(ds: Dataset, indicator_id: str) -> pd.DataFrame:
     return rows[["series", "year", "value", "raw", "missing_reason", "note"]].reset_index(drop=True)
 
 
-@functools.lru_cache(maxsize=16)
-def _yearly(ds: Dataset) -> pd.DataFrame:
+def build_yearly(ds: Dataset) -> pd.DataFrame:
+    """Avances of every indicator and year (see :func:`yearly_avances`); run once per dataset."""
     cells = _cells(ds)
-    summary = _summary(ds).set_index("indicator_id")
+    summary = ds.summary.set_index("indicator_id")
     rows = []
     for iid in summary.index:
         base = summary.at[iid, "baseline_value"]
@@ -202,7 +204,7 @@ def _yearly(ds: Dataset) -> pd.DataFrame:
 
 def yearly_avances(ds: Dataset) -> pd.DataFrame:
     """Avance Tipo 1/2 recomputed for every indicator and achieved year (a copy)."""
-    return _yearly(ds).copy()
+    return ds.yearly.copy()
 
 
 def status_counts(summary: pd.DataFrame) -> dict[str, int]:
