@@ -73,11 +73,14 @@ def avance_tipo2(achieved: float | None, expected: float | None, baseline: float
     return Result((achieved - baseline) / denominator * 100.0)
 
 
-def change(before: float | None, after: float | None) -> tuple[Result, Result]:
-    """Absolute and percentage change from ``before`` to ``after`` (e.g. 2019 → 2020)."""
+def change(
+    before: float | None, after: float | None, years: tuple[int, int] | None = None
+) -> tuple[Result, Result]:
+    """Absolute and percentage change from ``before`` to ``after`` (``years``: their years)."""
     if is_missing(before) or is_missing(after):
-        which = "2019" if is_missing(before) else "2020"
-        reason = f"no calculable: falta el valor de {which}"
+        missing = 0 if is_missing(before) else 1
+        which = str(years[missing]) if years else ("inicial", "final")[missing]
+        reason = f"no calculable: falta el valor {'de ' if years else ''}{which}"
         return Result(None, reason), Result(None, reason)
     absolute = Result(after - before)
     if abs(before) < EPSILON:

@@ -96,7 +96,7 @@ def build_summary(ds: Dataset) -> pd.DataFrame:
         expected = {y: _value(cells, iid, "expected", y) for y in meta.expected_years}
         achieved = {y: _value(cells, iid, "achieved", y) for y in meta.achieved_years}
         a_prev, a_cur, e_cur = achieved.get(previous), achieved.get(year), expected.get(year)
-        change_abs, change_pct = change(a_prev, a_cur)
+        change_abs, change_pct = change(a_prev, a_cur, (previous, year))
         t1, t2 = avance_tipo1(a_cur, e_cur), avance_tipo2(a_cur, e_cur, base_value)
         ref_year, ref_target = _reference(expected, year)
         verdict = status_rules.classify(a_cur, ref_target, ind.direction, rules)

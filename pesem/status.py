@@ -3,7 +3,7 @@
 The thresholds live in ``data/status_rules.yaml`` (one place, editable). The rule:
 
 * reference target = the expected value (logro esperado) of the year assessed; when the plan
-  defines none for that year (ND), the plan's final target (2021) is used and the reason says so;
+  defines none for that year (ND), the plan's final target is used and the reason says so;
 * degree of achievement = achieved / target × 100 for an indicator where more is better
   (``ascendente``) and target / achieved × 100 where less is better (``descendente``), so a
   decreasing indicator that stays below its target is on track;

@@ -78,7 +78,9 @@ def test_change_matches_the_executive_summary(before, after, pct):
 
 
 def test_change_not_computable():
-    assert change(None, 0.6)[1].reason == "no calculable: falta el valor de 2019"
+    assert change(None, 0.6, (2019, 2020))[1].reason == "no calculable: falta el valor de 2019"
+    assert change(0.6, None, (2030, 2031))[0].reason == "no calculable: falta el valor de 2031"
+    assert change(None, 0.6)[1].reason == "no calculable: falta el valor inicial"
     assert change(0, 5)[1].value is None and change(0, 5)[0].value == 5
 
 
