@@ -16,7 +16,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make bench   run the benchmarks (bench/)"
-	@echo "make import  REPORT=path/to/report.md: regenerate data/ from a report"
+	@echo "make import  REPORT=path/to/report.md [DATA_DIR=dir]: (re)build DATA_DIR (default data/)"
 
 $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -72,5 +72,7 @@ bench: $(DEV_STAMP) browser
 		apt-get install -y --no-install-recommends wrk; }
 	$(PY) -m bench
 
+# Writes only DATA_DIR, replaced whole when the import succeeded (curated files kept).
+DATA_DIR ?= data/
 import: $(RUNTIME_STAMP)
-	$(PY) -m pesem.importer "$(REPORT)" --out data/
+	$(PY) -m pesem.importer "$(REPORT)" --out "$(DATA_DIR)"

@@ -53,6 +53,15 @@ SECTIONS: Final[tuple[tuple[str, str], ...]] = (
     ("recomendaciones", r"5\.\s*Recomendaciones\b"),
     ("anexos", r"6\.\s*Anexos\b"),
 )
+#: The same headings as printed, for messages (what the importer looked for).
+SECTION_HEADINGS: Final = {
+    "resumen_ejecutivo": "1. Resumen ejecutivo",
+    "oes": "2. Avance y análisis de los Objetivos Estratégicos Sectoriales",
+    "aes": "3. Avance y análisis de las Acciones Estratégicas Sectoriales",
+    "conclusiones": "4. Conclusiones",
+    "recomendaciones": "5. Recomendaciones",
+    "anexos": "6. Anexos",
+}
 SECTION_NUMBERS: Final = {key: str(i) for i, (key, _) in enumerate(SECTIONS, start=1)}
 #: How the dashboard names a section when it cites it.
 SECTION_TITLES: Final = {
@@ -64,3 +73,16 @@ SECTION_TITLES: Final = {
     "anexos": "Sección 6 (Anexos)",
 }
 ANNEX_NAME: Final = "Anexo 6.1 (sección 6)"
+
+#: Plan type as printed on the cover (``REPORTE DE SEGUIMIENTO DEL PESEM 2015-2021``).
+PLAN_TYPE: Final = "PESEM"
+#: The annex the indicator values are read from, and its heading.
+ANNEX_HEADING: Final = r"Anexo\s+6\.1\b"
+#: Heading of an objective's analysis in section 2 (group 1: the objective number).
+OBJECTIVE_ANALYSIS: Final = rf"An[aá]lisis descriptivo del {OBJECTIVE}\.?\s*(\d{{1,2}})\b"
+#: Heading of an action's narrative in section 3 (groups: objective, action, wording).
+ACTION_HEADING: Final = r"Acci[oó]n estrat[eé]gica\s+(\d{2})\.(\d{2})\s*:\s*(.*)$"
+#: Title row of an objective's table in section 2 (``OES. 1. Posicionar …``; group 1: number).
+OBJECTIVE_TABLE_TITLE: Final = rf"^{OBJECTIVE}\.?\s*(\d{{1,2}})\."
+#: First header cell of the annex and the action tables (normalized: lower case, no accents).
+CODE_TABLE_HEADER: Final = f"{OBJECTIVE} / {ACTION}".lower()
