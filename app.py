@@ -9,11 +9,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, html
 
-from components import page_bundles, plotly_bundle, png_zip
+from components import page_bundles, plotly_bundle
 from components.routing import page_for
 from components.theme import SOURCE_LINE, apply_theme
 from pesem import server as pesem_server
 from pesem.loader import get_dataset
+from web import slides
 
 # Fail at import (and so at gunicorn start-up, preload_app=True) when a data file is malformed.
 DATASET = get_dataset()
@@ -129,7 +130,7 @@ _dash_config = app._config
 # The page config need not tell every visitor the server's exact Python build.
 app._config = lambda: {k: v for k, v in _dash_config().items() if k != "python_version"}
 pesem_server.register(server, page_matcher=is_page_path, script_hashes=app.csp_hashes)
-png_zip.install(app, resolve_page=is_page_path)  # ZIP of a page's charts + the shell's button
+slides.install(app, resolve_page=is_page_path)  # chart PNGs, the page's ZIP + its button
 page_bundles.install(app)  # dash-ag-grid's script only with /explorar
 
 if __name__ == "__main__":

@@ -1,45 +1,37 @@
 """``chart_card``: every chart with the same modebar, PNG export and text alternative.
 
-The card holds the ``dcc.Graph`` (Spanish modebar, no plotly logo, no cloud buttons, PNG export at
-1600×900 ×2), a visible "Descargar PNG" button, an optional one-sentence summary and, optionally,
-the chart's data as an accessible HTML table inside a ``<details>`` element.
+The card holds the ``dcc.Graph`` (Spanish modebar, no plotly logo, no cloud buttons), a visible
+"Descargar PNG" link, an optional one-sentence summary and, optionally, the chart's data as an
+accessible HTML table inside a ``<details>`` element.
 
-The PNG is the chart's *slide* (:func:`components.export.slide_figure`: title, source line inside
-the picture, projector-sized text), not the compact figure on screen: the card's ``<figure>``
-carries the patch from the one to the other (``data-slide-patch``, see
-:func:`components.export.slide_patch`) and ``assets/pesem.js`` applies it for both the modebar
-camera and the button.
-
-One clientside callback (``window.dash_clientside.pesem.downloadPng`` in ``assets/pesem.js``)
-serves the "Descargar PNG" button of every chart, through the pattern-matching id
-``{"type": "png-btn", "index": <graph key>}``.
+"Descargar PNG" downloads the chart's *slide* (:func:`components.slide.slide_figure`: title,
+source line inside the picture, projector-sized text) from the server
+(``/download/grafico.png``, web/slides.py), rendered exactly as in the page's ZIP of charts.
+``assets/pesem.js`` adds the page path and the page's current query to the link when clicked.
+The modebar camera stays plotly's own: it saves the chart as it is on screen (with the reader's
+zoom and hidden series) at the same 1600×900, scale 2.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import math
 import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final
 
+import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ALL, ClientsideFunction, Input, clientside_callback, dcc, html
+from dash import dcc, html
 
-from components.export import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH, slide_patch
+from components.slide import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
 
-log = logging.getLogger(__name__)
-
-PNG_BUTTON_TYPE: Final = "png-btn"
-PNG_WIDTH: Final = SLIDE_WIDTH
-PNG_HEIGHT: Final = SLIDE_HEIGHT
-PNG_SCALE: Final = SLIDE_SCALE
-#: Attribute of the card's <figure> holding the JSON slide patch read by assets/pesem.js.
-SLIDE_PATCH_ATTRIBUTE: Final = "data-slide-patch"
+#: The server route of one chart's slide (web/slides.py) and its chart parameter.
+PNG_ROUTE: Final = "/download/grafico.png"
+CHART_PARAM: Final = "grafico"
+PNG_LABEL: Final = "Descargar PNG"
 DATA_SUMMARY_LABEL: Final = "Ver datos del gráfico"
 
 GraphId = str | Mapping[str, Any]
@@ -63,13 +55,6 @@ def safe_filename(filename: str) -> str:
     return cleaned or "grafico"
 
 
-def graph_key(graph_id: GraphId) -> str:
-    """A deterministic string for ``graph_id``: the id itself, or the dict as sorted JSON."""
-    if isinstance(graph_id, str):
-        return graph_id
-    return json.dumps(dict(graph_id), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def graph_config(filename: str) -> dict[str, Any]:
     """The shared ``dcc.Graph`` config (Spanish locale from ``assets/plotly-locale-es.js``)."""
     return {
@@ -82,21 +67,28 @@ def graph_config(filename: str) -> dict[str, Any]:
         "toImageButtonOptions": {
             "format": "png",
             "filename": safe_filename(filename),
-            "width": PNG_WIDTH,
-            "height": PNG_HEIGHT,
-            "scale": PNG_SCALE,
+            "width": SLIDE_WIDTH,
+            "height": SLIDE_HEIGHT,
+            "scale": SLIDE_SCALE,
         },
     }
 
 
-def slide_patch_json(figure: go.Figure, title: str) -> str | None:
-    """The JSON slide patch of ``figure`` (None, and the plain figure exported, if it fails)."""
-    try:
-        patch = slide_patch(figure, title=title)
-    except Exception:  # a chart must still show (and export as it is) if its slide cannot be made
-        log.exception("no slide layout for the PNG export of %r", title)
-        return None
-    return json.dumps(patch, separators=(",", ":"), ensure_ascii=False)
+def png_link(stem: str, title: str) -> html.A:
+    """The "Descargar PNG" link of a chart: its slide from the server, named ``<stem>.png``.
+
+    ``assets/pesem.js`` completes the query (page path and the page's own parameters) on click.
+    """
+    return html.A(
+        PNG_LABEL,
+        href=f"{dash.get_relative_path(PNG_ROUTE)}?{CHART_PARAM}={stem}",
+        download=f"{stem}.png",
+        role="button",
+        className="btn btn-outline-primary btn-sm",
+        title=f"Descargar el gráfico «{title}» como imagen PNG para diapositiva "
+        f"({SLIDE_WIDTH}×{SLIDE_HEIGHT}, con título y fuente)",
+        **{"data-filename": stem, "data-png-chart": stem},
+    )
 
 
 def format_cell(value: Any) -> str:
@@ -154,18 +146,15 @@ def chart_card(
     filename: str,
     summary: str = "",
     table: pd.DataFrame | None = None,
-    slide_title: str | None = None,
 ) -> dbc.Card:
-    """A card with the chart, the "Descargar PNG" button and the chart's text alternative.
+    """A card with the chart, the "Descargar PNG" link and the chart's text alternative.
 
     ``graph_id`` is the ``dcc.Graph`` id (a string, or a dict for pattern-matching callbacks);
-    ``filename`` the PNG name without extension; ``summary`` one or two sentences saying what the
-    chart shows (shown under it, and its accessible description); ``table`` the plotted data,
-    shown on demand in a ``<details>`` element. The PNG carries the figure's own title, or
-    ``slide_title`` (default ``title``) when the figure has none: pass it when the picture needs
-    more than the card heading (e.g. the active filters).
+    ``filename`` the PNG name without extension, which is also the chart's file stem in the
+    page's ``export_figures`` (the server renders that figure's slide); ``summary`` one or two
+    sentences saying what the chart shows (shown under it, and its accessible description);
+    ``table`` the plotted data, shown on demand in a ``<details>`` element.
     """
-    key = graph_key(graph_id)
     png_name = safe_filename(filename)
     graph = dcc.Graph(
         id=dict(graph_id) if not isinstance(graph_id, str) else graph_id,
@@ -178,27 +167,9 @@ def chart_card(
     figure_children: list[Any] = [graph]
     if summary:
         figure_children.append(html.Figcaption(summary, className="chart-summary"))
-    figure_attributes: dict[str, Any] = {"aria-label": title}
-    if (
-        isinstance(figure, go.Figure)
-        and (patch := slide_patch_json(figure, slide_title or title)) is not None
-    ):
-        figure_attributes[SLIDE_PATCH_ATTRIBUTE] = patch
     body: list[Any] = [
-        html.Figure(figure_children, className="chart-figure mb-2", **figure_attributes),
-        html.Div(
-            html.Button(
-                "Descargar PNG",
-                id={"type": PNG_BUTTON_TYPE, "index": key},
-                type="button",
-                n_clicks=0,
-                className="btn btn-outline-primary btn-sm",
-                title=f"Descargar el gráfico «{title}» como imagen PNG para diapositiva "
-                f"({PNG_WIDTH}×{PNG_HEIGHT}, con título y fuente)",
-                **{"data-filename": png_name},
-            ),
-            className="chart-actions d-flex justify-content-end",
-        ),
+        html.Figure(figure_children, className="chart-figure mb-2", **{"aria-label": title}),
+        html.Div(png_link(png_name, title), className="chart-actions d-flex justify-content-end"),
     ]
     if table is not None:
         body.append(
@@ -214,12 +185,3 @@ def chart_card(
         [dbc.CardHeader(html.H3(title, className="h5 mb-0")), dbc.CardBody(body)],
         className="chart-card mb-4",
     )
-
-
-# One clientside callback for every "Descargar PNG" button (JS in assets/pesem.js, no inline
-# script, so the Content-Security-Policy needs no hash for it).
-clientside_callback(
-    ClientsideFunction(namespace="pesem", function_name="downloadPng"),
-    Input({"type": PNG_BUTTON_TYPE, "index": ALL}, "n_clicks"),
-    prevent_initial_call=True,
-)

@@ -583,8 +583,6 @@ def chart_block(rows: pd.DataFrame, filters: Filters) -> dbc.Card:
         filename=figure_stem(filters),
         summary=summary,
         table=table,
-        # the PNG says what was filtered, as the ZIP's export_figures does
-        slide_title=f"{CHART_TITLE}<br><sup>{filters_caption(filters)}</sup>",
     )
 
 

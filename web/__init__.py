@@ -1,0 +1,1 @@
+"""The server package: Flask routes, headers, downloads and export rendering."""

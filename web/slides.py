@@ -1,0 +1,420 @@
+"""PNG slides of a page's charts: one chart (``Descargar PNG``) or all of them in a ZIP.
+
+``GET /download/grafico.png?pagina=<page path>&grafico=<file stem>`` and
+``GET /download/graficos.zip?pagina=<page path>`` (other query parameters are the page's own,
+e.g. the explorer's filters). The charts are the page's ``export_figures(**url_params)`` (see
+docs/architecture.md), each turned into its slide by :func:`components.slide.slide_figure` and
+rendered by :func:`render_pngs` at 1600×900, scale 2 (3200×1800 pixels): the button and the ZIP
+give the same picture, byte for byte.
+
+* ``pagina`` is matched against the registered pages (``resolve_page``, app.py's
+  ``is_page_path``); it is never used as a file path. Unknown page or chart → 404.
+* kaleido renders through its public API on the system's Chromium (:func:`chromium_path`):
+  one browser per request, closed when the request's charts are done. Without Chromium the
+  routes answer 503 and the ZIP button says why.
+
+``install(app, resolve_page)`` registers the routes and adds the "Descargar todos los gráficos"
+bar above every page (filled from the URL; nothing to add to pages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import io
+import logging
+import os
+import shutil
+import time
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import parse_qs, urlencode
+
+import dash
+import kaleido
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, dcc, html
+from flask import Flask, Response, request
+
+from components.graph import CHART_PARAM, PNG_ROUTE, safe_filename
+from components.routing import page_for
+from components.slide import (
+    SLIDE_HEIGHT,
+    SLIDE_SCALE,
+    SLIDE_WIDTH,
+    plain_text,
+    slide_figure,
+)
+from pesem.loader import get_dataset
+
+log = logging.getLogger(__name__)
+
+ZIP_ROUTE: Final = "/download/graficos.zip"
+PAGE_PARAM: Final = "pagina"
+BUTTON_LABEL: Final = "Descargar todos los gráficos"
+NO_CHROMIUM_MESSAGE: Final = "La descarga de los gráficos requiere Chromium en el servidor"
+NO_CHARTS_MESSAGE: Final = "Esta página no tiene gráficos para descargar."
+UNKNOWN_PAGE_MESSAGE: Final = "Página desconocida: no hay gráficos que descargar."
+UNKNOWN_CHART_MESSAGE: Final = "Gráfico desconocido en esta página."
+BAD_PARAMS_MESSAGE: Final = "Parámetros de la página no válidos."
+RENDER_FAILED_MESSAGE: Final = (
+    "No se pudieron generar las imágenes de los gráficos en el servidor. Intente de nuevo."
+)
+#: Id of the shell's bar that holds the ZIP button (filled by the callback of :func:`install`).
+BAR_ID: Final = "shell-png-zip"
+#: Browsers kaleido can drive, in order of preference (Debian's chromium first).
+BROWSER_CANDIDATES: Final = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
+#: kaleido's limit for one chart; the whole request also gets the browser's start-up.
+RENDER_TIMEOUT_S: Final = 15
+START_TIMEOUT_S: Final = 20
+PNG_OPTIONS: Final = {
+    "format": "png",
+    "width": SLIDE_WIDTH,
+    "height": SLIDE_HEIGHT,
+    "scale": SLIDE_SCALE,
+}
+MAX_PAGE_LENGTH: Final = 300
+MAX_QUERY_KEYS: Final = 20
+MAX_SEARCH_LENGTH: Final = 2000
+
+ResolvePage = Callable[[str], bool]
+Charts = list[tuple[str, go.Figure]]
+
+
+class RenderError(RuntimeError):
+    """The charts could not be rendered (no browser, a crash, a timeout)."""
+
+
+class HttpError(Exception):
+    """A request that gets a plain-text error answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def chromium_path() -> str | None:
+    """The browser kaleido drives: ``$BROWSER_PATH`` if set (None if it is not a file), else the
+    first of :data:`BROWSER_CANDIDATES` on ``PATH`` (Debian: ``/usr/bin/chromium``)."""
+    configured = os.environ.get("BROWSER_PATH")
+    if configured:
+        return configured if os.path.isfile(configured) else None
+    return next(filter(None, map(shutil.which, BROWSER_CANDIDATES)), None)
+
+
+async def _render(figures: Sequence[go.Figure], browser: str) -> list[bytes]:
+    budget = START_TIMEOUT_S + RENDER_TIMEOUT_S * len(figures)
+    async with asyncio.timeout(budget):
+        # path= goes to choreographer's Browser; mathjax=False: no CDN fetch (no LaTeX here)
+        async with kaleido.Kaleido(
+            n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=browser
+        ) as renderer:
+            return [await renderer.calc_fig(figure, opts=dict(PNG_OPTIONS)) for figure in figures]
+
+
+def render_pngs(figures: Sequence[go.Figure]) -> list[bytes]:
+    """PNG bytes (3200×1800) of each slide figure, in order; :class:`RenderError` on failure."""
+    browser = chromium_path()
+    if browser is None:
+        raise RenderError(NO_CHROMIUM_MESSAGE)
+    start = time.perf_counter()
+    try:
+        images = asyncio.run(_render(figures, browser))
+    except Exception as error:  # kaleido/choreographer errors have no common base class
+        raise RenderError(f"{type(error).__name__}: {error}") from error
+    log.info("rendered %d slides in %.2f s", len(figures), time.perf_counter() - start)
+    return images
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _valid_page_path(path: Any) -> bool:
+    return isinstance(path, str) and path.startswith("/") and len(path) <= MAX_PAGE_LENGTH
+
+
+def _page_params(args: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The page's own query (without ``pagina``/``grafico``), shaped as Dash passes it to
+    ``layout``: one value as a string, a repeated key as a list."""
+    params = {k: v for k, v in args.items() if k not in (PAGE_PARAM, CHART_PARAM) and v}
+    return {key: values[0] if len(values) == 1 else values for key, values in params.items()}
+
+
+def _page(page_path: Any, resolve_page: ResolvePage) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The registry entry and path variables of ``page_path``; 404 when it is not a page."""
+    if not _valid_page_path(page_path) or not resolve_page(page_path):
+        raise HttpError(404, UNKNOWN_PAGE_MESSAGE)
+    return page_for(page_path)
+
+
+def export_function(page: Mapping[str, Any]) -> Callable[..., Charts] | None:
+    """The page module's ``export_figures`` (None for a page without charts)."""
+    module = importlib.import_module(str(page["module"])) if page.get("module") else None
+    function = getattr(module, "export_figures", None)
+    return function if callable(function) else None
+
+
+def page_charts(page_path: Any, params: Mapping[str, Any], resolve_page: ResolvePage) -> Charts:
+    """``(file stem, figure)`` of each chart of the page at ``page_path`` for its query."""
+    page, variables = _page(page_path, resolve_page)
+    export = export_function(page)
+    if export is None:
+        raise HttpError(404, NO_CHARTS_MESSAGE)
+    if len(params) > MAX_QUERY_KEYS:
+        raise HttpError(400, BAD_PARAMS_MESSAGE)
+    try:
+        charts = list(export(**{**params, **variables}))
+    except (TypeError, ValueError) as error:
+        log.warning("export_figures(%r) of %s failed", params, page_path, exc_info=True)
+        raise HttpError(400, BAD_PARAMS_MESSAGE) from error
+    if not charts:
+        raise HttpError(404, NO_CHARTS_MESSAGE)
+    return [(safe_filename(stem), figure) for stem, figure in charts]
+
+
+def _page_title(page: Mapping[str, Any], variables: Mapping[str, Any]) -> str:
+    title = page.get("title")
+    if callable(title):
+        try:
+            title = title(**variables)
+        except Exception:  # a title is a nicety in the README
+            title = None
+    return str(title or page.get("name") or "")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def zip_filename(page_path: str) -> str:
+    """``<file prefix>_OES.01_graficos.zip`` (``…_resumen_…`` for ``/``)."""
+    last = page_path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    slug = safe_filename(last) if last else "resumen"
+    return f"{get_dataset().meta.file_prefix}_{slug}_graficos.zip"
+
+
+def _unique_names(stems: Sequence[str]) -> list[str]:
+    """``<stem>.png`` for each stem; a repeated stem gets ``-2``, ``-3``… (keep both charts)."""
+    names: list[str] = []
+    for stem in stems:
+        name, counter = f"{stem}.png", 2
+        while name in names:
+            name, counter = f"{stem}-{counter}.png", counter + 1
+        names.append(name)
+    return names
+
+
+def _readme(
+    page_path: str, page_title: str, lines: Sequence[str], now: dt.datetime, count: int
+) -> str:
+    meta = get_dataset().meta
+    return "\n".join(
+        [
+            f"Gráficos de la página «{page_title}» ({page_path})",
+            f"Tablero de seguimiento del {meta.plan} del Sector {meta.sector}.",
+            "",
+            meta.source,
+            f"Generado el {now.isoformat(sep=' ', timespec='minutes')}.",
+            "",
+            f"{count} {'imagen' if count == 1 else 'imágenes'} PNG de "
+            f"{SLIDE_WIDTH * SLIDE_SCALE} × {SLIDE_HEIGHT * SLIDE_SCALE} píxeles (diapositiva "
+            f"16:9: {SLIDE_WIDTH} × {SLIDE_HEIGHT} a escala {SLIDE_SCALE}), con título y fuente:",
+            *lines,
+            "",
+        ]
+    )
+
+
+def build_zip(
+    charts: Charts, *, page_path: str, page_title: str, now: dt.datetime | None = None
+) -> bytes:
+    """The ZIP: one slide PNG per (stem, figure), in order, and a README.txt."""
+    slides = [slide_figure(figure) for _, figure in charts]
+    images = render_pngs(slides)
+    now = now or dt.datetime.now().astimezone()
+    names = _unique_names([stem for stem, _ in charts])
+    lines = [
+        f"- {name}: {' '.join(plain_text(slide.layout.title.text).split()) or '(sin título)'}"
+        for name, slide in zip(names, slides, strict=True)
+    ]
+    buffer = io.BytesIO()
+    stamp = now.timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, png in zip(names, images, strict=True):
+            archive.writestr(zipfile.ZipInfo(name, stamp), png)
+        readme = _readme(page_path, page_title, lines, now, len(names))
+        archive.writestr(zipfile.ZipInfo("README.txt", stamp), readme)
+    return buffer.getvalue()
+
+
+def _text(status: int, message: str) -> Response:
+    response = Response(message + "\n", status=status, mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _answer(make: Callable[[], Response]) -> Response:
+    """``make()``, or the plain-text answer of its :class:`HttpError` / :class:`RenderError`."""
+    try:
+        return make()
+    except HttpError as error:
+        return _text(error.status, error.message)
+    except RenderError:
+        log.exception("rendering %s failed", request.full_path)
+        message = NO_CHROMIUM_MESSAGE if chromium_path() is None else RENDER_FAILED_MESSAGE
+        return _text(503, message)
+
+
+def register(server: Flask, resolve_page: ResolvePage) -> None:
+    """Add ``GET`` :data:`ZIP_ROUTE` and :data:`PNG_ROUTE` to ``server``.
+
+    ``resolve_page(path)`` says whether ``path`` is a registered page (app.py's
+    ``is_page_path``).
+    """
+    if chromium_path() is None:
+        log.warning("%s: the PNG and ZIP downloads answer 503", NO_CHROMIUM_MESSAGE)
+
+    def one_png() -> Response:
+        page_path = request.args.get(PAGE_PARAM, "")
+        wanted = safe_filename(request.args.get(CHART_PARAM, ""))
+        charts = page_charts(
+            page_path, _page_params(request.args.to_dict(flat=False)), resolve_page
+        )
+        figure = dict(charts).get(wanted)
+        if figure is None:
+            raise HttpError(404, UNKNOWN_CHART_MESSAGE)
+        if chromium_path() is None:
+            raise RenderError(NO_CHROMIUM_MESSAGE)
+        [png] = render_pngs([slide_figure(figure)])
+        return _attachment(png, "image/png", f"{wanted}.png")
+
+    def all_pngs() -> Response:
+        page_path = request.args.get(PAGE_PARAM, "")
+        charts = page_charts(
+            page_path, _page_params(request.args.to_dict(flat=False)), resolve_page
+        )
+        if chromium_path() is None:
+            raise RenderError(NO_CHROMIUM_MESSAGE)
+        page, variables = page_for(page_path)
+        data = build_zip(charts, page_path=page_path, page_title=_page_title(page, variables))
+        return _attachment(data, "application/zip", zip_filename(page_path))
+
+    server.add_url_rule(PNG_ROUTE, "download_chart_png", lambda: _answer(one_png))
+    server.add_url_rule(ZIP_ROUTE, "download_charts_zip", lambda: _answer(all_pngs))
+
+
+# --------------------------------------------------------------------------- ZIP button
+
+
+def download_url(page_path: str, query: Mapping[str, Any] | None = None) -> str:
+    """The ZIP's URL for ``page_path`` and its page query."""
+    params: list[tuple[str, Any]] = [(PAGE_PARAM, page_path)]
+    for key, value in (query or {}).items():
+        if key in (PAGE_PARAM, CHART_PARAM):
+            continue
+        params += [(key, item) for item in (value if isinstance(value, list | tuple) else [value])]
+    return f"{dash.get_relative_path(ZIP_ROUTE)}?{urlencode(params)}"
+
+
+def download_all_button(page_path: str, query: Mapping[str, Any] | None = None) -> html.Div:
+    """The "Descargar todos los gráficos" link of a page (disabled, with the reason, without
+    Chromium on the server)."""
+    if chromium_path() is None:
+        reason_id = f"{BAR_ID}-motivo"
+        return html.Div(
+            [
+                html.Button(
+                    BUTTON_LABEL,
+                    type="button",
+                    disabled=True,
+                    className="btn btn-outline-secondary btn-sm",
+                    **{"aria-describedby": reason_id},
+                ),
+                html.Span(
+                    NO_CHROMIUM_MESSAGE, id=reason_id, className="small text-body-secondary ms-2"
+                ),
+            ],
+            className="png-zip d-flex justify-content-end align-items-center mb-2",
+        )
+    return html.Div(
+        html.A(
+            BUTTON_LABEL,
+            href=download_url(page_path, query),
+            download=zip_filename(page_path),
+            className="btn btn-outline-primary btn-sm",
+            # assets/pesem.js refreshes the query from the address bar when clicked (pages such
+            # as /explorar change their query without the router knowing)
+            **{"data-zip-page": page_path},
+            title=(
+                "Todos los gráficos de esta página como imágenes PNG para diapositivas "
+                f"({SLIDE_WIDTH}×{SLIDE_HEIGHT}, con título y fuente), en un archivo ZIP"
+            ),
+        ),
+        className="png-zip d-flex justify-content-end mb-2",
+    )
+
+
+def bar_children(pathname: Any, search: Any, resolve_page: ResolvePage) -> list[Any]:
+    """The shell bar's content for the current URL: the button, or nothing without charts."""
+    if not _valid_page_path(pathname) or not resolve_page(pathname):
+        return []
+    if not isinstance(search, str) or len(search) > MAX_SEARCH_LENGTH:
+        search = ""
+    page, _ = page_for(pathname)
+    if export_function(page) is None:
+        return []
+    query = _page_params(parse_qs(search.lstrip("?"), keep_blank_values=True))
+    return [download_all_button(pathname, query)]
+
+
+def _insert_before_pages(node: Any, bar: Any) -> bool:
+    """Put ``bar`` right before ``dash.page_container`` in the layout tree (True if done)."""
+    children = getattr(node, "children", None)
+    if children is dash.page_container:
+        node.children = [bar, children]
+        return True
+    if isinstance(children, list):
+        for index, child in enumerate(children):
+            if child is dash.page_container:
+                children.insert(index, bar)
+                return True
+            if _insert_before_pages(child, bar):
+                return True
+    elif children is not None and not isinstance(children, str | int | float):
+        return _insert_before_pages(children, bar)
+    return False
+
+
+def install(app: Dash, resolve_page: ResolvePage) -> None:
+    """Routes + the shell's ZIP bar: call once in app.py, after ``app.layout`` is set."""
+    register(app.server, resolve_page)
+    location_id, content_id = f"{BAR_ID}-url", f"{BAR_ID}-boton"
+    bar = html.Div(
+        [dcc.Location(id=location_id, refresh=False), html.Div(id=content_id)], id=BAR_ID
+    )
+    if not _insert_before_pages(app.layout, bar):
+        raise RuntimeError("slides.install: dash.page_container not found in app.layout")
+
+    @app.callback(
+        Output(content_id, "children"),
+        Input(location_id, "pathname"),
+        Input(location_id, "search"),
+    )
+    def update_png_zip_bar(pathname: Any, search: Any) -> list[Any]:
+        return bar_children(pathname, search, resolve_page)
