@@ -1,4 +1,8 @@
-"""The importer reproduces data/ byte for byte from the seed report, deterministically."""
+"""The importer reproduces data/ byte for byte from the seed report, deterministically.
+
+The steps are tested one by one in test_importer_steps.py, the not-a-report errors and the
+atomic write in test_importer_errors.py, a year-shifted report in test_importer_variants.py.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import pytest
 import yaml
 
 from pesem import importer
+from pesem.report import ReportMeta
+from pesem.rules import default_rules_text, load_default_rules
 
 from .seed import REPO, SEED_NAME, seed_path  # noqa: F401
 
@@ -64,21 +70,54 @@ def test_cli_writes_the_same_files(imported: Path, tmp_path: Path):
     assert tree(out) == tree(imported)
 
 
-def test_default_status_rules_created_when_missing(imported: Path):
-    rules = yaml.safe_load((imported / "status_rules.yaml").read_text(encoding="utf-8"))
+def test_cli_needs_an_output_folder():
+    result = subprocess.run(
+        [sys.executable, "-m", "pesem.importer", str(seed_path())],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2  # argparse: usage error, nothing imported
+    assert "--out" in result.stderr
+
+
+def test_report_yaml_is_valid_metadata_of_the_seed(imported: Path):
+    content = yaml.safe_load((imported / "report.yaml").read_text(encoding="utf-8"))
+    assert tuple(content) == importer.metadata.KEY_ORDER
+    meta = ReportMeta.from_mapping(content)
+    assert (meta.plan, meta.plan_type, meta.plan_start, meta.plan_end) == (
+        "PESEM 2015-2021",
+        "PESEM",
+        2015,
+        2021,
+    )
+    assert (meta.year, meta.previous_year) == (2020, 2019)
+    assert (meta.sector, meta.sector_short) == ("Relaciones Exteriores", "RR.EE.")
+    assert meta.ministry == "Ministerio de Relaciones Exteriores"
+    assert meta.file_prefix == "pesem-rree-2020"
+    assert meta.source == f"Fuente: {meta.title}"
+    assert content["generated_from"] == seed_path().name
+
+
+def test_default_status_rules_are_the_package_file(imported: Path):
+    assert (imported / "status_rules.yaml").read_text(encoding="utf-8") == default_rules_text()
+    rules = load_default_rules()
     assert rules["thresholds"] == {"cumplido": 90, "en_riesgo": 70}
     assert rules["labels"]["cumplido"] == {"label": "Cumplido", "icon": "✔", "color": "#009E73"}
     assert set(rules["labels"]) == {"cumplido", "en_riesgo", "rezagado", "sin_meta", "sin_dato"}
-    assert (imported / "status_rules.yaml").read_bytes() == importer.STATUS_RULES_YAML.encode()
 
 
-def test_curated_status_rules_are_never_overwritten(tmp_path: Path):
+def test_curated_files_are_never_overwritten(tmp_path: Path):
     out = tmp_path / "data"
     out.mkdir()
     custom = "thresholds: {cumplido: 95, en_riesgo: 60}\n"
     (out / "status_rules.yaml").write_text(custom, encoding="utf-8")
+    (out / "README.md").write_text("# notes of the planning office\n", encoding="utf-8")
     importer.run(seed_path(), out)
     assert (out / "status_rules.yaml").read_text(encoding="utf-8") == custom
+    assert (out / "README.md").read_text(encoding="utf-8") == "# notes of the planning office\n"
+    assert (out / "values.csv").is_file()
 
 
 def test_stale_narrative_files_are_removed(tmp_path: Path):
@@ -87,53 +126,10 @@ def test_stale_narrative_files_are_removed(tmp_path: Path):
     (out / "narrative" / "AES.09.99.md").write_text("old\n", encoding="utf-8")
     importer.run(seed_path(), out)
     assert not (out / "narrative" / "AES.09.99.md").exists()
+    assert (out / "narrative" / "AES.01.01.md").exists()
 
 
-def test_text_without_the_layout_is_rejected(tmp_path: Path, caplog: pytest.LogCaptureFixture):
-    bogus = tmp_path / "bogus.md"
-    bogus.write_text("Un texto cualquiera\n\n| a | b |\n", encoding="utf-8")
-    assert importer.main([str(bogus), "--out", str(tmp_path / "out")]) == 1
-    assert "Resumen ejecutivo" in caplog.text
-    with pytest.raises(importer.ReportFormatError):
-        importer.read_report(bogus)
-
-
-@pytest.mark.parametrize(
-    ("raw", "value", "reason"),
-    [
-        ("72.2%", 72.2, ""),
-        ("-1652%", -1652.0, ""),
-        ("37,368", 37368.0, ""),
-        ("0.00", 0.0, ""),
-        ("ND", None, "sin_meta"),
-        ("---", None, "sin_dato"),
-        ("--", None, "sin_dato"),
-        ("", None, "vacio"),
-        ("s", None, "error_tipografico"),
-    ],
-)
-def test_classify_cell(raw: str, value: float | None, reason: str):
-    assert importer.classify_cell(raw) == (value, reason)
-
-
-def test_unit_inference():
-    cell = importer.Cell
-    assert importer.infer_unit("Número de reuniones", [cell("reported_tipo1", 2020, "28%")]) == (
-        "numero"
-    )
-    assert importer.infer_unit("Intensidad de la relación", [cell("baseline", 2014, "0.69")]) == (
-        "ratio"
-    )
-    assert importer.infer_unit("Tasa de cobertura", []) == "tasa"
-    assert importer.infer_unit("Países con cooperación", [cell("achieved", 2020, "83%")]) == (
-        "porcentaje"
-    )
-
-
-def test_year_runs_handle_the_extra_annex_column():
-    header = ["Código", "Descripción", "", "Valor", "Año"]
-    years = [str(y) for y in range(2016, 2022)] + [str(y) for y in range(2016, 2021)]
-    runs, after = importer.year_runs([*header, *years, "2020", "2020", "", "", ""], 5, 2)
-    assert [y for _, y in runs[0]] == list(range(2016, 2022))
-    assert [y for _, y in runs[1]] == list(range(2016, 2021))
-    assert after == 16
+def test_only_the_output_folder_is_written(tmp_path: Path):
+    (tmp_path / "data").mkdir()
+    importer.run(seed_path(), tmp_path / "data")
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # no temporary folder left behind
