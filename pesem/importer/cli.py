@@ -50,10 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         files = run(args.report, args.out)
     except ReportFormatError as exc:
-        log.error("not a CEPLAN follow-up report: %s. %s was not changed.", exc, args.out)
+        log.error("not a CEPLAN follow-up report: %s. Nothing was written to %s.", exc, args.out)
         return 1
     except OSError as exc:
-        log.error("import failed: %s. %s was not changed.", exc, args.out)
+        log.error("import failed: %s. Nothing was written to %s.", exc, args.out)
         return 1
     log.info("%s", _summary(args.out, files))
     return 0

@@ -12,8 +12,8 @@ import csv
 import io
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -80,13 +80,17 @@ def _carry_over(old: Path, new: Path) -> None:
         log.info("kept curated %s", entry)
 
 
+def _sibling(out: Path, role: str) -> Path:
+    """An unused hidden name next to ``out`` (same file system, so renames are atomic)."""
+    return out.parent / f".{out.name}.{role}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
 def _swap(new: Path, out: Path) -> None:
     """Put ``new`` where ``out`` is: rename the old folder aside, rename the new one in."""
     if not out.exists():
         new.rename(out)
         return
-    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    aside.rmdir()  # only the unique name is wanted
+    aside = _sibling(out, "old")
     out.rename(aside)
     try:
         new.rename(out)
@@ -97,22 +101,23 @@ def _swap(new: Path, out: Path) -> None:
 
 
 def write_data_folder(files: Mapping[str, str], out: Path) -> None:
-    """Write ``files`` as the whole content of ``out`` (plus its curated files), atomically.
+    """Write ``files`` as the whole content of ``out`` (plus its curated files).
 
-    On any error the temporary folder is removed and ``out`` is left as it was.
+    The folder is complete before it replaces ``out`` by two renames (old aside, new in), so a
+    reader finds the old folder or the new one, never a mix. On any error the temporary folder
+    is removed and ``out`` is left as it was.
     """
-    out = Path(os.path.abspath(out))
+    out = out.resolve() if out.is_symlink() else Path(os.path.abspath(out))
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"{out}: expected a folder for the data files")
     out.parent.mkdir(parents=True, exist_ok=True)
-    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.import-", dir=out.parent))
+    new = _sibling(out, "import")
+    new.mkdir()  # the umask's permissions, like any folder the user creates
     try:
         _write_files(files, new)
         if out.exists():
             _carry_over(out, new)
             shutil.copymode(out, new)
-        else:
-            new.chmod(0o777 & ~_umask())
         if not (new / RULES_FILE).exists():
             (new / RULES_FILE).write_bytes(default_rules_text().encode("utf-8"))
             log.info("created default %s", out / RULES_FILE)
@@ -120,9 +125,3 @@ def write_data_folder(files: Mapping[str, str], out: Path) -> None:
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
