@@ -67,7 +67,7 @@ def slide_template() -> go.layout.Template:
             "margin": {"l": 36, "r": 36, "t": 36, "b": BOTTOM_MARGIN, "pad": 4},
             "legend": {
                 "orientation": "v",
-                "x": 1,
+                "x": 1.02,
                 "xref": "paper",
                 "xanchor": "left",
                 "y": 1,
