@@ -1,13 +1,17 @@
-"""pesem.covid: 2019 vs. 2020 for every indicator, and the pandemic passages of the narrative."""
+"""pesem.covid: the pandemic year against the year before for every indicator, the recovery
+after it, and the pandemic passages of the narrative."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from pesem import covid
 from pesem.formulas import agrees, decimals_of
-from pesem.loader import get_dataset
+from pesem.loader import Dataset, get_dataset
 from pesem.metrics import change_counts, indicator_summary
 
 
@@ -33,8 +37,8 @@ def test_comparison_has_every_indicator_once(ds, comp):
     assert len(comp) == len(ds.indicators) == 24
     assert comp["indicator_id"].is_unique
     assert set(comp.columns) >= {
-        "achieved_2019",
-        "achieved_2020",
+        "achieved_before",
+        "achieved_pandemic",
         "change_abs",
         "change_pct",
         "change_reason",
@@ -44,11 +48,22 @@ def test_comparison_has_every_indicator_once(ds, comp):
     assert set(comp["change_direction"]) <= set(covid.CHANGE_DIRECTIONS)
 
 
-def test_comparison_reuses_indicator_summary(ds, comp):
+def test_comparison_agrees_with_indicator_summary_for_the_pandemic_report(ds, comp):
+    """The 2020 report compares 2019 with 2020 itself: the same numbers as every other page."""
+    assert (ds.meta.previous_year, ds.meta.year) == (covid.BEFORE_YEAR, covid.PANDEMIC_YEAR)
     summary = indicator_summary(ds).set_index("indicator_id")
     mine = comp.set_index("indicator_id")
-    for col in ("achieved_2019", "achieved_2020", "change_abs", "change_pct", "change_reason"):
-        pd.testing.assert_series_equal(mine[col], summary.loc[mine.index, col], check_names=False)
+    pairs = {
+        "achieved_before": "achieved_previous",
+        "achieved_pandemic": "achieved_current",
+        "missing_before_reason": "missing_previous_reason",
+        "missing_pandemic_reason": "missing_current_reason",
+        **{c: c for c in ("change_abs", "change_pct", "change_reason")},
+    }
+    for col, theirs in pairs.items():
+        pd.testing.assert_series_equal(
+            mine[col], summary.loc[mine.index, theirs], check_names=False, check_dtype=False
+        )
 
 
 # The executive summary and section 2, in annex order: "disminución 3%" (×2), "caída de 46%",
@@ -123,9 +138,9 @@ def test_headline_of_nothing_is_zero():
 def test_unesco_typo_is_not_comparable_never_zero(comp):
     """AES.02.06 2019 is printed «s»: no value, no change, and the page says why."""
     row = comp.set_index("indicator_id").loc["AES.02.06-1"]
-    assert row["raw_2019"] == "s"
-    assert pd.isna(row["achieved_2019"])
-    assert row["achieved_2019"] != 0
+    assert row["raw_before"] == "s"
+    assert pd.isna(row["achieved_before"])
+    assert row["achieved_before"] != 0
     assert pd.isna(row["change_abs"]) and pd.isna(row["change_pct"])
     assert row["change_direction"] == "not_comparable"
     assert row["change_label"] == "No comparable"
@@ -152,10 +167,10 @@ def test_trend_rows(ds):
     assert list(rows["year"].unique()) == [2016, 2017, 2018, 2019, 2020]
     sur = rows[rows["indicator_id"] == "OES.04-1"].set_index("year")
     assert sur.loc[2020, "achieved"] == pytest.approx(83.33)
-    assert pd.isna(sur.loc[2020, "expected_2020"])  # ND in the annex
-    assert sur.loc[2020, "expected_2021"] == pytest.approx(54)
+    assert pd.isna(sur.loc[2020, "expected_current"])  # ND in the annex
+    assert sur.loc[2020, "expected_final"] == pytest.approx(54)
     con = rows[rows["indicator_id"] == "AES.03.04-1"].set_index("year")
-    assert con.loc[2020, "expected_2020"] == pytest.approx(18160)
+    assert con.loc[2020, "expected_current"] == pytest.approx(18160)
     assert pd.isna(con.loc[2016, "achieved"]) and con.loc[2016, "missing_reason"] == "sin_dato"
 
 
@@ -259,3 +274,146 @@ def test_executive_summary_pandemic_paragraph(ds):
     assert paragraphs[0].startswith("La coyuntura nacional y global en el 2020")
     assert "cancelación de un porcentaje alto de intervenciones" in paragraphs[0]
     assert all("**" not in p for p in paragraphs)
+
+
+# --------------------------------------------------------------------------- any report
+
+
+def shifted(ds: Dataset, years: int, **meta: Any) -> Dataset:
+    """``ds`` with every year moved by ``years`` (values, claims, report metadata): the report
+    of another year with the same numbers. ``meta``: other report.yaml keys to replace."""
+    moved = {
+        name: getattr(ds, name).assign(year=getattr(ds, name)["year"] + years)
+        for name in ("values", "body_values", "claims")
+    }
+    m = ds.meta
+    new_meta = replace(
+        m,
+        plan_start=m.plan_start + years,
+        plan_end=m.plan_end + years,
+        year=m.year + years,
+        previous_year=m.previous_year + years,
+        file_prefix=f"pesem-x-{m.year + years}",
+        **meta,
+    )
+    return replace(ds, **moved, meta=new_meta)
+
+
+@pytest.fixture(scope="module")
+def next_year(ds) -> Dataset:
+    """The report one year later: its pandemic year holds the original's 2019 values, and 2021
+    (the original's 2020) is a later year."""
+    return shifted(ds, 1)
+
+
+def test_the_pandemic_year_is_a_fact_of_the_world_not_of_the_report(ds, next_year):
+    assert (covid.BEFORE_YEAR, covid.PANDEMIC_YEAR) == (2019, 2020)
+    assert covid.period(ds.meta).later == ()
+    years = covid.period(next_year.meta)
+    assert (years.before, years.pandemic, years.later) == (2019, 2020, (2021,))
+    assert (years.assessed, years.final, years.latest) == (2021, 2022, 2021)
+    assert covid.missing_years(next_year) == ()
+
+
+@pytest.mark.parametrize(
+    ("years", "covers", "missing"),
+    [(0, True, ()), (1, True, ()), (4, True, (2019,)), (5, True, (2019, 2020))]
+    + [(6, False, (2019, 2020)), (-6, False, (2019, 2020)), (-1, False, (2020,))],
+)
+def test_which_reports_can_compare(ds, years, covers, missing):
+    """+4: the data start in 2020 (no 2019); +5: the plan starts in 2020 but its achieved values
+    in 2021; +6 / -6: the plan's years do not include 2020; -1: the 2019 report."""
+    other = shifted(ds, years)
+    assert covid.covers_pandemic(other.meta) is covers
+    assert covid.missing_years(other) == missing
+
+
+def test_comparison_of_the_next_report_reads_the_calendar_years(ds, next_year):
+    """The next report's 2019 and 2020 are the original's 2018 and 2019: the comparison follows
+    the calendar, not the report's own previous/assessed years."""
+    mine = covid.comparison(next_year).set_index("indicator_id")
+    original = ds.values[ds.values["series"] == "achieved"].pivot(
+        index="indicator_id", columns="year", values="value"
+    )
+    pd.testing.assert_series_equal(
+        mine["achieved_before"], original.loc[mine.index, 2018], check_names=False
+    )
+    pd.testing.assert_series_equal(
+        mine["achieved_pandemic"], original.loc[mine.index, 2019], check_names=False
+    )
+    # AES.02.06's «s» is now the pandemic year's cell: not comparable, and said why
+    unesco = mine.loc["AES.02.06-1"]
+    assert unesco["raw_pandemic"] == "s" and unesco["change_direction"] == "not_comparable"
+    assert "2020: error tipográfico" in unesco["note"]
+    assert covid.headline(covid.comparison(next_year))["total"] == 24
+
+
+def test_recovery_of_the_next_report(next_year):
+    rec = covid.recovery(next_year).set_index("indicator_id")
+    assert list(rec.columns) == covid.RECOVERY_COLUMNS[1:]
+    counts = covid.recovery_counts(rec)
+    assert counts == {
+        "total": 24,
+        "hit": 12,
+        "recovered": 1,
+        "not_recovered": 11,
+        "not_hit": 10,
+        "not_comparable": 2,
+    }
+    # AES.03.01-2: 7.80 (2019) → 7.70 (2020) → 9.48 (2021): back above its 2019 level
+    back = rec.loc["AES.03.01-2"]
+    assert (back["state"], back["recovered_year"], back["achieved_latest"]) == (
+        "recovered",
+        2021,
+        pytest.approx(9.48),
+    )
+    assert back["state_label"] == "Recuperó su nivel de 2019"
+    assert back["index_latest"] == pytest.approx(9.48 / 7.8 * 100)
+    # OES.02-1: 11.35 → 11.15 → 6.05, still below
+    assert rec.loc["OES.02-1", "state"] == "not_recovered"
+    # AES.03.04-1 rose in 2020 (17,802 → 21,219): not hit; its 2021 value is still shown
+    assert rec.loc["AES.03.04-1", "state"] == "not_hit"
+    assert rec.loc["AES.03.04-1", "achieved_latest"] == pytest.approx(37368)
+    # every state agrees with its numbers (ascending indicators: more is better)
+    for iid, row in rec.iterrows():
+        if row["state"] in ("recovered", "not_recovered"):
+            assert row["achieved_pandemic"] < row["achieved_before"], iid
+            assert (row["achieved_latest"] >= row["achieved_before"]) == (
+                row["state"] == "recovered"
+            ), iid
+
+
+def test_recovery_is_direction_aware(next_year):
+    """With every indicator descending (less is better), a rise in 2020 is the damage and a
+    value back at or under the 2019 level is the recovery."""
+    indicators = next_year.indicators.assign(direction="descendente")
+    rec = covid.recovery(replace(next_year, indicators=indicators)).set_index("indicator_id")
+    # AES.01.07-1: 12 → 15 (worse) → 11 (better than 2019): recovered in 2021
+    row = rec.loc["AES.01.07-1"]
+    assert (row["state"], row["recovered_year"]) == ("recovered", 2021)
+    assert row["index_pandemic"] == pytest.approx(75.0)  # 25 % worse: left of 100
+    assert row["index_latest"] == pytest.approx(100 + 1 / 12 * 100)  # better: right of 100
+    # OES.02-1 fell 11.35 → 11.15: better when less is better, so not hit
+    assert rec.loc["OES.02-1", "state"] == "not_hit"
+    assert covid.is_better_or_equal(1.0, 2.0, "descendente")
+    assert not covid.is_better_or_equal(1.0, 2.0, "ascendente")
+    assert covid.oriented_index(5.0, 0.0, "ascendente") is None
+
+
+def test_recovery_path_is_long_and_calendar_ordered(next_year):
+    path = covid.recovery_path(next_year)
+    assert list(path.columns) == covid.PATH_COLUMNS
+    assert len(path) == 24 * 3
+    first = path[path["indicator_id"] == "OES.01-1"]
+    assert list(first["year"]) == [2019, 2020, 2021]
+    assert first["index"].iloc[0] == pytest.approx(100)
+    unesco = path[(path["indicator_id"] == "AES.02.06-1") & (path["year"] == 2020)].iloc[0]
+    assert pd.isna(unesco["achieved"]) and unesco["raw"] == "s" and unesco["reason"]
+
+
+def test_trend_rows_follow_the_report_years(next_year):
+    rows = covid.trend_rows(next_year, ["AES.03.04-1"]).set_index("year")
+    assert list(rows.index) == [2017, 2018, 2019, 2020, 2021]
+    assert rows.loc[2021, "achieved"] == pytest.approx(37368)
+    # the assessed year's target is now 2021's (the original's 2020 target)
+    assert rows.loc[2021, "expected_current"] == pytest.approx(18160)

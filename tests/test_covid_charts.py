@@ -1,4 +1,4 @@
-"""components.covid_charts: dumbbell, diverging bars and trend lines of the COVID-19 page."""
+"""components.covid_charts: dumbbell, diverging bars, trend lines and recovery of /covid."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import plotly.graph_objects as go
 import pytest
 
 from components import covid_charts as cc
-from components.theme import PALETTE, SOURCE_LINE, apply_theme
+from components.theme import PALETTE, apply_theme
 from pesem import covid
 from pesem.loader import get_dataset
 from tests.test_charts import font_sizes
+
+#: The 2020 report's metadata (its years and source line), as the page passes it.
+META = get_dataset().meta
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -53,23 +56,24 @@ def _is_empty_state(figure: go.Figure) -> bool:
 @pytest.mark.parametrize("mode", cc.MODES)
 def test_empty_comparison_gives_the_empty_state(builder, mode):
     empty = pd.DataFrame(columns=covid.COMPARISON_COLUMNS)
-    assert _is_empty_state(builder(empty, mode))
+    assert _is_empty_state(builder(empty, META, mode))
 
 
-def test_empty_trend_rows_give_the_empty_state():
-    assert _is_empty_state(cc.trend_lines(pd.DataFrame()))
+def test_empty_trend_rows_and_recovery_give_the_empty_state():
+    assert _is_empty_state(cc.trend_lines(pd.DataFrame(), META))
+    assert _is_empty_state(cc.recovery_chart(pd.DataFrame(), pd.DataFrame(), META))
 
 
 def test_unknown_mode_is_rejected(oes):
     with pytest.raises(ValueError, match="mode"):
-        cc.diverging_change(oes, "log")
+        cc.diverging_change(oes, META, "log")
 
 
 # --------------------------------------------------------------------------- diverging bars
 
 
 def test_diverging_pct_sorted_labelled_and_coloured(oes):
-    figure = cc.diverging_change(oes, "pct")
+    figure = cc.diverging_change(oes, META, "pct")
     bars = [t for t in figure.data if t.type == "bar"]
     # One trace per direction, each in its colour, legend says what the colour means.
     names = {t.name: t for t in bars}
@@ -87,7 +91,7 @@ def test_diverging_pct_sorted_labelled_and_coloured(oes):
 
 
 def test_diverging_pct_names_rows_without_percentage(comp):
-    figure = cc.diverging_change(comp, "pct")
+    figure = cc.diverging_change(comp, META, "pct")
     texts = _texts(figure)
     # AES.02.06 (2019 printed «s») and the ECANMP capacity (2019 «---»): not comparable.
     assert texts.count("○ no comparable (ver nota)") == 2
@@ -99,8 +103,8 @@ def test_diverging_pct_names_rows_without_percentage(comp):
 
 
 def test_diverging_abs_one_panel_per_unit_each_bar_with_its_unit(comp):
-    figure = cc.diverging_change(comp, "abs")
-    titles = [a.text for a in figure.layout.annotations if a.text != SOURCE_LINE]
+    figure = cc.diverging_change(comp, META, "abs")
+    titles = [a.text for a in figure.layout.annotations if a.text != META.source]
     units = list(dict.fromkeys(comp["unit"]))
     assert titles == [cc.UNIT_PANEL_TITLES[u] for u in units]
     texts = _texts(figure)
@@ -123,7 +127,7 @@ def test_diverging_abs_one_panel_per_unit_each_bar_with_its_unit(comp):
 
 
 def test_toggle_changes_the_diverging_figure(oes):
-    pct, absolute = cc.diverging_change(oes, "pct"), cc.diverging_change(oes, "abs")
+    pct, absolute = cc.diverging_change(oes, META, "pct"), cc.diverging_change(oes, META, "abs")
     assert pct.layout.title.text != absolute.layout.title.text
     assert set(_texts(pct)) != set(_texts(absolute))
 
@@ -132,7 +136,7 @@ def test_toggle_changes_the_diverging_figure(oes):
 
 
 def test_dumbbell_rows_symbols_and_colours(oes):
-    figure = cc.dumbbell(oes, "pct")
+    figure = cc.dumbbell(oes, META, "pct")
     markers = {
         t.name: t for t in figure.data if t.mode and "markers" in t.mode and t.x[0] is not None
     }
@@ -156,15 +160,15 @@ def test_dumbbell_rows_symbols_and_colours(oes):
 
 
 def test_dumbbell_abs_writes_values_as_printed(oes):
-    figure = cc.dumbbell(oes, "abs")
+    figure = cc.dumbbell(oes, META, "abs")
     texts = _texts(figure)
     assert "72.2% → 83.33%" in texts
     assert "11.15 → 6.05" in texts
-    assert cc.dumbbell(oes, "pct").layout.title.text != figure.layout.title.text
+    assert cc.dumbbell(oes, META, "pct").layout.title.text != figure.layout.title.text
 
 
 def test_dumbbell_keeps_rows_that_cannot_be_indexed(comp):
-    figure = cc.dumbbell(comp, "pct")
+    figure = cc.dumbbell(comp, META, "pct")
     assert len(figure.layout.yaxis.categoryarray) == 24
     texts = _texts(figure)
     assert texts.count("○ no comparable (ver nota)") == 2
@@ -172,7 +176,7 @@ def test_dumbbell_keeps_rows_that_cannot_be_indexed(comp):
 
 
 def test_hover_shows_values_as_printed_and_the_typo(comp):
-    figure = cc.dumbbell(comp, "pct")
+    figure = cc.dumbbell(comp, META, "pct")
     hovers = [h for t in figure.data for h in (t.hovertext or ())]
     sur = next(h for h in hovers if "<b>OES.04-1</b>" in h)
     assert "2019: 72.2%" in sur and "2020: 83.33%" in sur and "+15.4%" in sur
@@ -187,7 +191,7 @@ def test_hover_shows_values_as_printed_and_the_typo(comp):
 
 def test_trend_lines_small_multiples_with_targets(ds):
     rows = covid.trend_rows(ds, ["OES.04-1", "AES.03.04-1", "AES.02.06-1"])
-    figure = cc.trend_lines(rows)
+    figure = cc.trend_lines(rows, META)
     achieved = [t for t in figure.data if t.name == "Valor obtenido"]
     assert len(achieved) == 3  # one panel per indicator
     assert [t.showlegend for t in achieved] == [True, False, False]
@@ -208,18 +212,18 @@ def test_trend_lines_small_multiples_with_targets(ds):
 
 def test_figures_carry_title_and_source(oes, ds):
     for figure in (
-        cc.dumbbell(oes, "pct"),
-        cc.diverging_change(oes, "abs"),
-        cc.trend_lines(covid.trend_rows(ds, list(oes["indicator_id"]))),
+        cc.dumbbell(oes, META, "pct"),
+        cc.diverging_change(oes, META, "abs"),
+        cc.trend_lines(covid.trend_rows(ds, list(oes["indicator_id"])), META),
     ):
         assert figure.layout.title.text
-        assert any(a.text == SOURCE_LINE for a in figure.layout.annotations)
+        assert any(a.text == META.source for a in figure.layout.annotations)
         figure.to_json()  # serialisable for dcc.Graph and kaleido
 
 
 def test_legend_is_inset_from_the_left_edge(oes):
     """A legend at x=0 of the container has its first symbol cut; 0.01 keeps it whole."""
-    for figure in (cc.dumbbell(oes, "pct"), cc.diverging_change(oes, "abs")):
+    for figure in (cc.dumbbell(oes, META, "pct"), cc.diverging_change(oes, META, "abs")):
         legend = figure.layout.legend
         assert (legend.xref, legend.xanchor, legend.x) == ("container", "left", 0.01)
 
@@ -227,8 +231,8 @@ def test_legend_is_inset_from_the_left_edge(oes):
 def test_trend_panel_titles_stay_within_their_panel(ds, comp):
     rows = covid.trend_rows(ds, list(comp["indicator_id"]))
     for ids in (list(comp["indicator_id"][:7]), list(comp["indicator_id"][:10])):
-        figure = cc.trend_lines(rows[rows["indicator_id"].isin(ids)])
-        titles = [a for a in figure.layout.annotations if a.text != SOURCE_LINE]
+        figure = cc.trend_lines(rows[rows["indicator_id"].isin(ids)], META)
+        titles = [a for a in figure.layout.annotations if a.text != META.source]
         assert len(titles) == len(ids)
         width = cc.TREND_TITLE_WIDTH[cc.trend_columns(len(ids))]
         for annotation, iid in zip(titles, ids, strict=True):
@@ -252,7 +256,7 @@ def test_ten_trend_panels_fit_a_slide(ds):
     """OES.01 has 10 indicators: 5 columns × 2 rows, not 3 rows taller than a slide."""
     ids = list(covid.comparison(ds).query("oes_code == 'OES.01'")["indicator_id"])
     assert len(ids) == 10
-    figure = cc.trend_lines(covid.trend_rows(ds, ids))
+    figure = cc.trend_lines(covid.trend_rows(ds, ids), META)
     axes = {t.xaxis for t in figure.data}
     assert len(axes) == 10
     assert figure.layout.height <= 900
@@ -263,10 +267,10 @@ def test_ten_trend_panels_fit_a_slide(ds):
 @pytest.mark.parametrize(
     "build",
     [
-        lambda c, r: cc.dumbbell(c, "abs", subtitle="OES.03 · Proteger los derechos"),
-        lambda c, r: cc.diverging_change(c, "pct", subtitle="OES.03 · Proteger los derechos"),
-        lambda c, r: cc.diverging_change(c, "abs", subtitle="OES.03 · Proteger los derechos"),
-        lambda c, r: cc.trend_lines(r, subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.dumbbell(c, META, "abs", subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.diverging_change(c, META, "pct", subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.diverging_change(c, META, "abs", subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: cc.trend_lines(r, META, subtitle="OES.03 · Proteger los derechos"),
     ],
 )
 def test_subtitle_makes_room_above_the_legend(ds, comp, build):
@@ -286,17 +290,17 @@ def test_subtitle_makes_room_above_the_legend(ds, comp, build):
 def _without_subtitle(figure: go.Figure, part: pd.DataFrame, rows: pd.DataFrame) -> go.Figure:
     title = figure.layout.title.text
     if title.startswith("2019 → 2020"):
-        return cc.dumbbell(part, "abs")
+        return cc.dumbbell(part, META, "abs")
     if title.startswith("Variación absoluta"):
-        return cc.diverging_change(part, "abs")
+        return cc.diverging_change(part, META, "abs")
     if title.startswith("Variación"):
-        return cc.diverging_change(part, "pct")
-    return cc.trend_lines(rows)
+        return cc.diverging_change(part, META, "pct")
+    return cc.trend_lines(rows, META)
 
 
 def test_long_subtitle_wraps_in_two_lines_at_most(oes):
     long = "OES.02 · " + "Contribuir al fortalecimiento de la competitividad " * 6
-    figure = cc.dumbbell(oes, "pct", subtitle=long)
+    figure = cc.dumbbell(oes, META, "pct", subtitle=long)
     lines = figure.layout.title.subtitle.text.split("<br>")
     assert len(lines) == 2 and lines[1].endswith("…")
     assert all(len(line) <= cc.SUBTITLE_WIDTH for line in lines)
@@ -329,8 +333,8 @@ def _synthetic_trend_rows(count: int) -> pd.DataFrame:
             "achieved": achieved,
             "raw": "",
             "missing_reason": "",
-            "expected_2020": 120.0,
-            "expected_2021": 130.0,
+            "expected_current": 120.0,
+            "expected_final": 130.0,
         }
     )
 
@@ -362,11 +366,11 @@ def test_trend_lines_of_thousands_of_indicators_is_capped_and_legible():
     """2,500 indicators: at most MAX_TREND_PANELS panels, a note says so, no font under 8 px,
     on the page and on its slide (the old builder drew 5,000 traces in minutes, and its slide
     had 0 px fonts, which plotly rejects)."""
-    from components.export import slide_figure
+    from components.slide import slide_figure
     from components.theme import MIN_LEGIBLE_FONT_SIZE
 
     rows = _synthetic_trend_rows(2500)
-    figure = cc.trend_lines(rows, subtitle="OES.01 · Sintético")
+    figure = cc.trend_lines(rows, META, subtitle="OES.01 · Sintético")
     panels = {t.xaxis for t in figure.data}
     assert len(panels) == cc.MAX_TREND_PANELS == 25
     assert len(figure.data) <= 2 * cc.MAX_TREND_PANELS
@@ -385,7 +389,7 @@ def test_trend_lines_of_thousands_of_indicators_is_capped_and_legible():
 
 def test_trend_lines_of_the_report_are_not_capped(ds, comp):
     rows = covid.trend_rows(ds, list(comp["indicator_id"]))
-    figure = cc.trend_lines(rows)
+    figure = cc.trend_lines(rows, META)
     assert len({t.xaxis for t in figure.data}) == len(comp) == 24
     assert not figure.layout.title.subtitle.text
     assert "Se muestran" not in figure.to_json()
