@@ -277,7 +277,7 @@ def _cap_notes(fig: go.Figure) -> list[str]:
 
 
 def test_oes_overview_of_hundreds_of_indicators_is_capped(summary):
-    from components.export import slide_figure
+    from components.slide import slide_figure
     from components.theme import MIN_LEGIBLE_FONT_SIZE
 
     many = _copies(summary[summary["level"] == "OES"], 100)  # 700 OES indicators
