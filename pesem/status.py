@@ -18,19 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pesem.formulas import EPSILON, is_missing
+from pesem.rules import load_default_rules
 
 STATUSES = ("cumplido", "en_riesgo", "rezagado", "sin_meta", "sin_dato")
 
-DEFAULT_RULES: dict[str, Any] = {
-    "thresholds": {"cumplido": 90.0, "en_riesgo": 70.0},
-    "labels": {
-        "cumplido": {"label": "Cumplido", "icon": "✔", "color": "#009E73"},
-        "en_riesgo": {"label": "En riesgo", "icon": "▲", "color": "#E69F00"},
-        "rezagado": {"label": "Rezagado", "icon": "✖", "color": "#D55E00"},
-        "sin_meta": {"label": "Sin meta", "icon": "○", "color": "#999999"},
-        "sin_dato": {"label": "Sin dato", "icon": "—", "color": "#999999"},
-    },
-}
+#: Defaults for callers without a dataset: the package's pesem/status_rules.yaml, the same file
+#: the importer copies into every data folder (one source for the rules).
+DEFAULT_RULES: dict[str, Any] = load_default_rules()
 
 
 @dataclass(frozen=True)
