@@ -1,14 +1,11 @@
-"""Presenter export: the slide layout (components/export.py) and the charts ZIP (png_zip.py).
+"""Presenter export: the slide (components/slide.py) and its PNG/ZIP routes (web/slides.py).
 
-The ZIP tests render with kaleido on /usr/bin/chromium (once per chart: each page's ZIP is
-fetched once per module and the route keeps it in its cache).
+The route tests render with kaleido on the system Chromium (one browser per request).
 """
 
 from __future__ import annotations
 
-import copy
 import io
-import json
 import os
 import re
 import struct
@@ -16,29 +13,40 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-import numpy as np
+import dash
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 import app as dashboard
-from components import png_zip
-from components.export import (
+from components.graph import CHART_PARAM, PNG_ROUTE, chart_card, graph_config
+from components.routing import page_for
+from components.slide import (
     MIN_FONT_SIZE,
-    MIN_TITLE_SIZE,
     SLIDE_HEIGHT,
+    SLIDE_TEMPLATE,
     SLIDE_WIDTH,
+    TITLE_FONT_SIZE,
     is_source_annotation,
     slide_figure,
-    slide_patch,
 )
-from components.graph import SLIDE_PATCH_ATTRIBUTE, chart_card
-from components.routing import page_for
-from components.theme import MIN_LEGIBLE_FONT_SIZE, SOURCE_LINE, apply_theme
+from components.theme import apply_theme
+from pesem.loader import get_dataset
+from web import slides
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+META = get_dataset().meta
 ZIP_PAGES = ["/", "/oes/OES.01", "/aes/AES.03.04", "/covid"]
-STEM = re.compile(r"^pesem-rree-2020_[A-Za-z0-9._-]+$")
+#: Every page with charts, and the query variants that change them.
+CHART_PAGES = [
+    *ZIP_PAGES,
+    "/covid?vista=abs&alcance=todos",
+    "/unidades",
+    "/explorar",
+    "/explorar?oes=OES.02&nivel=AES",
+]
 
 apply_theme()
 
@@ -55,7 +63,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def font_sizes(node: Any) -> list[float]:
-    """Every ``*font.size`` in a figure's JSON."""
+    """Every ``*font.size`` in a figure's JSON (its template included)."""
     found: list[float] = []
     if isinstance(node, dict):
         for key, value in node.items():
@@ -74,29 +82,10 @@ def sources(fig: go.Figure) -> list[Any]:
     return [a for a in fig.layout.annotations if is_source_annotation(a.to_plotly_json())]
 
 
-def apply_patch(figure: dict, patch: list) -> dict:
-    """What assets/pesem.js does with a slide patch (set each value, None deletes)."""
-    out = copy.deepcopy(figure)
-    for path, value in patch:
-        node: Any = out
-        for key, following in zip(path[:-1], path[1:], strict=True):
-            present = key < len(node) if isinstance(node, list) else key in node
-            child = node[key] if present else None
-            if not isinstance(child, dict | list):
-                child = [] if isinstance(following, int) else {}
-                node[key] = child
-            node = child
-        if value is None:
-            node.pop(path[-1], None)
-        else:
-            node[path[-1]] = copy.deepcopy(value)
-    return out
-
-
-def wire(fig: go.Figure) -> dict:
-    import plotly.io as pio
-
-    return json.loads(pio.to_json(fig, validate=False))
+def effective(fig: go.Figure, key: str) -> dict[str, Any]:
+    """``layout[key]`` as plotly resolves it: the template's values under the figure's own."""
+    own = fig.layout[key].to_plotly_json()
+    return {**fig.layout.template.layout[key].to_plotly_json(), **own}
 
 
 def line_chart(**layout: Any) -> go.Figure:
@@ -106,151 +95,23 @@ def line_chart(**layout: Any) -> go.Figure:
             go.Scatter(x=[2016, 2020], y=[2, 4], name="Logro esperado"),
         ]
     )
-    fig.update_layout(yaxis_title="Número", height=420, **layout)
+    fig.update_layout(
+        yaxis_title="Número",
+        height=420,
+        margin={"t": 20, "b": 30},
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
+        **layout,
+    )
     return fig
 
 
 def page_figures(path: str) -> list[tuple[str, go.Figure]]:
     page, variables = page_for(path)
-    return sys.modules[page["module"]].export_figures(**variables)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+    return sys.modules[page["module"]].export_figures(**params, **variables)
 
 
-# --------------------------------------------------------------------------- slide_figure
-
-
-def test_slide_adds_title_source_size_and_big_fonts():
-    fig = line_chart()
-    slide = slide_figure(fig, title="Conexiones consulares 2016-2020")
-    assert slide.layout.title.text == "Conexiones consulares 2016-2020"
-    assert slide.layout.title.font.size >= MIN_TITLE_SIZE
-    assert (slide.layout.width, slide.layout.height) == (SLIDE_WIDTH, SLIDE_HEIGHT)
-    assert slide.layout.autosize is False
-    [source] = sources(slide)
-    assert source.text == SOURCE_LINE
-    assert source.font.size >= 18
-    assert slide.layout.font.size >= MIN_FONT_SIZE
-    sizes = font_sizes(slide.to_plotly_json())
-    assert sizes and min(sizes) >= MIN_FONT_SIZE
-    # legend, units and traces untouched
-    assert len(slide.data) == 2 and slide.layout.showlegend is not False
-    assert slide.layout.yaxis.title.text == "Número"
-    # room under the plot for the source line
-    assert slide.layout.margin.b >= -source.yshift + 18
-
-
-def test_slide_is_pure_and_keeps_the_figure_title_and_source():
-    fig = line_chart(title={"text": "Título propio"})
-    fig.add_annotation(
-        text=SOURCE_LINE, x=1, y=0, xref="paper", yref="paper", yshift=-50, showarrow=False
-    )
-    before = fig.to_plotly_json()
-    slide = slide_figure(fig, title="Otro título")
-    assert fig.to_plotly_json() == before  # the page's figure is not modified
-    assert slide.layout.title.text == "Título propio"
-    [source] = sources(slide)
-    assert source.font.size >= 18
-    assert source.yshift < -50  # pixel offsets grow with the text
-    assert slide.layout.margin.b >= -source.yshift + 18
-
-
-def test_slide_without_theme_or_title():
-    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"template": "none"})
-    slide = slide_figure(fig)
-    assert (slide.layout.width, slide.layout.height) == (1600, 900)
-    assert len(sources(slide)) == 1
-    assert min(font_sizes(slide.to_plotly_json())) >= MIN_FONT_SIZE
-
-
-def test_multi_line_title_becomes_title_and_subtitle():
-    """plotly clips a multi-line title anchored at the top: the lines after the first go to
-    title.subtitle, and the margin makes room for both."""
-    one_line = slide_figure(line_chart(), title="Grado de cumplimiento")
-    slide = slide_figure(line_chart(), title="Grado de cumplimiento<br><sup>Unidad: DGC</sup>")
-    assert slide.layout.title.text == "Grado de cumplimiento"
-    assert slide.layout.title.subtitle.text == "Unidad: DGC"
-    assert MIN_FONT_SIZE <= slide.layout.title.subtitle.font.size < slide.layout.title.font.size
-    assert slide.layout.margin.t > one_line.layout.margin.t
-    assert not one_line.layout.title.subtitle.text
-    # a title longer than a line is wrapped the same way, words intact
-    long = slide_figure(line_chart(), title=" ".join(["indicador"] * 20))
-    assert "<br" not in long.layout.title.text
-    text = f"{long.layout.title.text} {long.layout.title.subtitle.text}".replace("<br>", " ")
-    assert text.split() == ["indicador"] * 20
-    # and a figure's own multi-line title too (what the ZIP renders)
-    own = line_chart(
-        title={"text": "Propio<br>Segunda línea", "yref": "container", "y": 0.98, "yanchor": "top"}
-    )
-    slide = slide_figure(own)
-    assert (slide.layout.title.text, slide.layout.title.subtitle.text) == (
-        "Propio",
-        "Segunda línea",
-    )
-    patch = slide_patch(own)
-    assert apply_patch(wire(own), patch) == wire(slide)
-
-
-def test_slide_patch_turns_the_screen_figure_into_the_slide():
-    fig = line_chart()
-    fig.add_scatter(
-        x=np.arange(3), y=np.array([1.0, 2.0, 3.0]), marker={"size": np.array([8, 10, 12])}
-    )
-    patch = slide_patch(fig, title="Un título")
-    assert all(path[0] in ("data", "layout") for path, _ in patch)
-    assert apply_patch(wire(fig), patch) == wire(slide_figure(fig, title="Un título"))
-    assert len(json.dumps(patch)) < 20_000
-
-
-@pytest.mark.parametrize("height", [2_000, 20_000, 80_000])
-def test_slide_of_a_very_tall_chart_keeps_legible_fonts(height):
-    """Two stacked panels 80,000 px tall (a chart of thousands of rows) are zoomed to ~0.01 to
-    fit the slide: fonts shrink with them but never below MIN_LEGIBLE_FONT_SIZE (they used to
-    round to 0 px, which plotly rejects with a ValueError)."""
-    fig = go.Figure(
-        [
-            go.Scatter(x=[1, 2], y=[1, 2], textfont={"size": 12}, text=["a", "b"]),
-            go.Scatter(x=[1, 2], y=[2, 1], xaxis="x2", yaxis="y2"),
-        ]
-    )
-    fig.update_layout(
-        height=height,
-        title={"text": "Muy alto"},
-        yaxis={"domain": [0, 0.45]},
-        yaxis2={"domain": [0.55, 1]},
-        xaxis2={"anchor": "y2"},
-        annotations=[{"text": "nota", "font": {"size": 10}, "showarrow": False}],
-    )
-    slide = slide_figure(fig)
-    sizes = font_sizes(slide.to_plotly_json())
-    assert sizes and min(sizes) >= MIN_LEGIBLE_FONT_SIZE
-    assert slide.layout.title.font.size >= MIN_LEGIBLE_FONT_SIZE
-    assert apply_patch(wire(fig), slide_patch(fig)) == wire(slide)
-
-
-def test_chart_card_carries_the_slide_patch():
-    card = chart_card("g", line_chart(), title="Mi gráfico", filename="pesem-rree-2020_x_y")
-    [figure] = [c for c in _walk(card) if type(c).__name__ == "Figure"]
-    patch = json.loads(figure.to_plotly_json()["props"][SLIDE_PATCH_ATTRIBUTE])
-    assert [["layout", "width"], 1600] in patch
-    assert any(
-        path[:2] == ["layout", "title"] and "Mi gráfico" in json.dumps(value, ensure_ascii=False)
-        for path, value in patch
-    )
-
-
-def test_chart_card_slide_title_overrides_the_card_heading_in_the_png():
-    card = chart_card(
-        "g",
-        line_chart(),
-        title="Grado de cumplimiento",
-        filename="pesem-rree-2020_explorar_cumplimiento_OES.02",
-        slide_title="Grado de cumplimiento<br><sup>OES: OES.02</sup>",
-    )
-    [figure] = [c for c in _walk(card) if type(c).__name__ == "Figure"]
-    assert "OES: OES.02" in figure.to_plotly_json()["props"][SLIDE_PATCH_ATTRIBUTE]
-    assert figure.to_plotly_json()["props"]["aria-label"] == "Grado de cumplimiento"
-
-
-def _walk(component: Any):
+def _walk(component: Any) -> Iterator[Any]:
     yield component
     children = getattr(component, "children", None)
     for child in children if isinstance(children, list) else [children]:
@@ -258,27 +119,126 @@ def _walk(component: Any):
             yield from _walk(child)
 
 
-@pytest.mark.parametrize("path", ZIP_PAGES)
+def assert_slide(slide: go.Figure, where: str) -> None:
+    """What every slide must have: size, title, one source line, fonts, legend off the plot."""
+    assert (slide.layout.width, slide.layout.height) == (SLIDE_WIDTH, SLIDE_HEIGHT), where
+    assert slide.layout.autosize is False, where
+    assert slide.layout.title.text and "<br" not in slide.layout.title.text, where
+    assert effective(slide, "title")["font"]["size"] >= TITLE_FONT_SIZE, where
+    assert [s.text for s in sources(slide)] == [META.source], where
+    sizes = font_sizes(slide.to_plotly_json())
+    assert sizes and min(sizes) >= MIN_FONT_SIZE, (where, sorted(set(sizes))[:3])
+    legend = effective(slide, "legend")
+    # outside the plot area, right of it, in plot-area coordinates: plotly's automargin makes
+    # room for it (it never covers data)
+    assert (legend["xref"], legend["xanchor"]) == ("paper", "left"), where
+    assert legend["x"] > 1 and legend["orientation"] == "v", where
+    # the screen's pixel placement is gone: the template decides
+    assert slide.layout.margin.to_plotly_json() == {}, where
+
+
+# --------------------------------------------------------------------------- slide_figure
+
+
+def test_slide_template_is_registered():
+    assert SLIDE_TEMPLATE in pio.templates
+    template = pio.templates[SLIDE_TEMPLATE].layout
+    assert template.font.size >= MIN_FONT_SIZE and template.title.font.size == TITLE_FONT_SIZE
+    assert template.title.automargin is True
+
+
+def test_slide_adds_title_source_size_and_big_fonts():
+    fig = line_chart()
+    slide = slide_figure(fig, title="Conexiones consulares")
+    assert slide.layout.title.text == "Conexiones consulares"
+    assert_slide(slide, "line chart")
+    # content untouched: traces, names, axis title
+    assert [t.name for t in slide.data] == ["Valor obtenido", "Logro esperado"]
+    assert slide.layout.yaxis.title.text == "Número"
+    # the figure's own template is kept under the slide's
+    assert slide.layout.template.layout.colorway == pio.templates["pesem"].layout.colorway
+
+
+def test_slide_is_pure_and_keeps_the_figure_title_and_replaces_its_source():
+    fig = line_chart(title={"text": "Título propio", "font": {"size": 12}})
+    fig.add_annotation(text="Fuente: antigua", x=1, y=0, xref="paper", yref="paper", yshift=-50)
+    fig.add_annotation(text="nota", x=0, y=1, xref="paper", yref="paper", font={"size": 10})
+    before = fig.to_plotly_json()
+    slide = slide_figure(fig, title="Otro título", source="Fuente: la del informe")
+    assert fig.to_plotly_json() == before  # the page's figure is not modified
+    assert slide.layout.title.text == "Título propio"
+    assert [a.text for a in slide.layout.annotations] == ["nota", "Fuente: la del informe"]
+    assert slide.layout.annotations[0].font.size == MIN_FONT_SIZE
+
+
+def test_slide_without_theme_or_title():
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"template": "none"})
+    slide = slide_figure(fig, title="Barras")
+    assert_slide(slide, "bare figure")
+
+
+def test_multi_line_title_becomes_title_and_subtitle():
+    """plotly places a title anchored at the top by its first line (the others would be cut
+    off): the lines after the first go to title.subtitle."""
+    slide = slide_figure(line_chart(), title="Grado de cumplimiento<br><sup>Unidad: DGC</sup>")
+    assert slide.layout.title.text == "Grado de cumplimiento"
+    assert slide.layout.title.subtitle.text == "Unidad: DGC"
+    own = line_chart(
+        title={
+            "text": "Propio<br>Segunda línea",
+            "subtitle": {"text": "Sub", "font": {"size": 9}},
+            "yref": "container",
+            "y": 0.98,
+        }
+    )
+    slide = slide_figure(own)
+    assert (slide.layout.title.text, slide.layout.title.subtitle.text) == (
+        "Propio",
+        "Segunda línea<br>Sub",
+    )
+    assert slide.layout.title.y is None  # placement from the slide template
+    # the subtitle's font from the slide template too (the screen's 9 px is dropped)
+    assert slide.layout.title.subtitle.font.size is None
+    assert slide.layout.template.layout.title.subtitle.font.size >= MIN_FONT_SIZE
+    assert not slide_figure(line_chart(), title="Una línea").layout.title.subtitle.text
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
 def test_every_page_chart_has_a_complete_slide(path):
     charts = page_figures(path)
     assert charts, f"{path}: export_figures returned no chart"
     for stem, fig in charts:
-        assert STEM.match(stem), stem
-        slide = slide_figure(fig)
-        assert slide.layout.title.text, f"{stem}: no title"
-        assert len(sources(slide)) == 1, f"{stem}: source line"
-        assert slide.layout.title.font.size >= MIN_TITLE_SIZE
-        assert (slide.layout.width, slide.layout.height) == (1600, 900)
-        patch = slide_patch(fig)
-        assert apply_patch(wire(fig), patch) == wire(slide), stem
+        assert stem.startswith(f"{META.file_prefix}_"), stem
+        assert_slide(slide_figure(fig), stem)
 
 
-# --------------------------------------------------------------------------- ZIP route
+# --------------------------------------------------------------------------- chart card
+
+
+def test_chart_card_links_to_the_server_slide():
+    with dashboard.server.test_request_context("/"):
+        card = chart_card("g", line_chart(), title="Mi gráfico", filename="prefijo_x_y")
+    [link] = [c for c in _walk(card) if getattr(c, "children", None) == "Descargar PNG"]
+    assert type(link).__name__ == "A" and link.role == "button"
+    assert link.href == f"{dash.get_relative_path(PNG_ROUTE)}?{CHART_PARAM}=prefijo_x_y"
+    assert link.download == "prefijo_x_y.png"
+    props = link.to_plotly_json()["props"]
+    assert props["data-png-chart"] == props["data-filename"] == "prefijo_x_y"
+    [graph] = [c for c in _walk(card) if type(c).__name__ == "Graph"]
+    assert graph.config == graph_config("prefijo_x_y")
+
+
+def test_modebar_camera_saves_the_screen_chart_at_slide_size():
+    options = graph_config("a b.png")["toImageButtonOptions"]
+    assert options == {"format": "png", "filename": "a-b", "width": 1600, "height": 900, "scale": 2}
+
+
+# --------------------------------------------------------------------------- routes
 
 
 def _need_chromium() -> None:
-    if png_zip.chromium_path() is None:
-        message = "Chromium not found: the ZIP of charts cannot be rendered"
+    if slides.chromium_path() is None:
+        message = "Chromium not found: the slides cannot be rendered"
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -290,13 +250,9 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def zips(client) -> Iterator[dict[str, Any]]:
+def zips(client) -> dict[str, Any]:
     _need_chromium()
-    png_zip.cache.clear()
-    try:
-        yield {path: client.get(png_zip.ROUTE, query_string={"pagina": path}) for path in ZIP_PAGES}
-    finally:
-        png_zip.renderer.stop()  # the browser is not needed by the rest of the session
+    return {path: client.get(slides.ZIP_ROUTE, query_string={"pagina": path}) for path in ZIP_PAGES}
 
 
 @pytest.mark.parametrize("path", ZIP_PAGES)
@@ -304,77 +260,122 @@ def test_zip_has_one_slide_png_per_chart(zips, path):
     response = zips[path]
     assert response.status_code == 200, response.data[:200]
     assert response.mimetype == "application/zip"
-    assert png_zip.zip_filename(path) in response.headers["Content-Disposition"]
+    name = slides.zip_filename(path)
+    assert re.fullmatch(rf"{re.escape(META.file_prefix)}_[A-Za-z0-9._-]+_graficos\.zip", name)
+    assert f'filename="{name}"' in response.headers["Content-Disposition"]
     stems = [stem for stem, _ in page_figures(path)]
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         names = archive.namelist()
         assert names == [f"{stem}.png" for stem in stems] + ["README.txt"]
-        for name in names[:-1]:
-            assert png_size(archive.read(name)) == (3200, 1800), name
+        for member in names[:-1]:
+            assert png_size(archive.read(member)) == (3200, 1800), member
         readme = archive.read("README.txt").decode("utf-8")
-    assert SOURCE_LINE in readme
+    assert META.source in readme and META.plan in readme
     assert re.search(r"Generado el \d{4}-\d{2}-\d{2} \d{2}:\d{2}", readme)
     assert all(f"{stem}.png" in readme for stem in stems)
 
 
-def test_renders_take_tenths_of_a_second_once_started(zips):
-    timings = png_zip.renderer.timings
-    assert len(timings) >= 8
-    warm = sorted(timings[1:])
-    assert warm[len(warm) // 2] < 2.0, timings  # median of the warm renders
+def test_png_route_gives_the_zip_member_byte_for_byte(client, zips):
+    stem = page_figures("/covid")[-1][0]
+    response = client.get(PNG_ROUTE, query_string={"pagina": "/covid", "grafico": stem})
+    assert response.status_code == 200, response.data[:200]
+    assert response.mimetype == "image/png"
+    assert f'filename="{stem}.png"' in response.headers["Content-Disposition"]
+    assert png_size(response.data) == (3200, 1800)
+    with zipfile.ZipFile(io.BytesIO(zips["/covid"].data)) as archive:
+        assert archive.read(f"{stem}.png") == response.data
 
 
+def test_png_route_renders_the_page_query(client):
+    _need_chromium()
+    [(stem, _)] = page_figures("/explorar?oes=OES.02")
+    query = {"pagina": "/explorar", "grafico": stem, "oes": "OES.02"}
+    response = client.get(PNG_ROUTE, query_string=query)
+    assert response.status_code == 200, response.data[:200]
+    assert png_size(response.data) == (3200, 1800)
+    # that chart exists only with its filters
+    del query["oes"]
+    assert client.get(PNG_ROUTE, query_string=query).status_code == 404
+
+
+@pytest.mark.parametrize("route", [slides.ZIP_ROUTE, PNG_ROUTE])
 @pytest.mark.parametrize(
     "pagina",
     ["/no-existe", "/oes/OES.09", "", "../../etc/passwd", "oes/OES.01", "/" + "x" * 400],
 )
-def test_zip_unknown_page_is_404(client, pagina):
-    response = client.get(png_zip.ROUTE, query_string={"pagina": pagina})
+def test_unknown_page_is_404(client, route, pagina):
+    response = client.get(route, query_string={"pagina": pagina, "grafico": "x"})
     assert response.status_code == 404
-    assert "desconocida" in response.get_data(as_text=True)
+    assert response.get_data(as_text=True).strip() == slides.UNKNOWN_PAGE_MESSAGE
 
 
-def test_zip_without_pagina_is_404(client):
-    assert client.get(png_zip.ROUTE).status_code == 404
+@pytest.mark.parametrize("route", [slides.ZIP_ROUTE, PNG_ROUTE])
+def test_without_pagina_is_404(client, route):
+    assert client.get(route).status_code == 404
 
 
-def test_zip_of_a_page_without_charts_is_404_with_a_message(client):
-    response = client.get(png_zip.ROUTE, query_string={"pagina": "/calidad"})
+@pytest.mark.parametrize("grafico", ["", "no-existe", "../resumen_oes", None])
+def test_unknown_chart_is_404(client, grafico):
+    query = {"pagina": "/"} | ({} if grafico is None else {"grafico": grafico})
+    response = client.get(PNG_ROUTE, query_string=query)
     assert response.status_code == 404
-    assert response.get_data(as_text=True).strip() == png_zip.NO_CHARTS_MESSAGE
+    assert response.get_data(as_text=True).strip() == slides.UNKNOWN_CHART_MESSAGE
 
 
-def test_zip_without_chromium_is_503(client, monkeypatch):
-    monkeypatch.setattr(png_zip, "chromium_path", lambda: None)
-    response = client.get(png_zip.ROUTE, query_string={"pagina": "/oes/OES.01"})
-    assert response.status_code == 503
-    assert png_zip.NO_CHROMIUM_MESSAGE in response.get_data(as_text=True)
-    # and the button says so instead of linking to a failing download
-    [bar] = png_zip.bar_children("/oes/OES.01", "", dashboard.is_page_path)
+@pytest.mark.parametrize("route", [slides.ZIP_ROUTE, PNG_ROUTE])
+def test_page_without_charts_is_404_with_a_message(client, route):
+    response = client.get(route, query_string={"pagina": "/calidad", "grafico": "x"})
+    assert response.status_code == 404
+    assert response.get_data(as_text=True).strip() == slides.NO_CHARTS_MESSAGE
+
+
+def test_without_chromium_is_503_and_the_zip_button_says_why(client, monkeypatch):
+    monkeypatch.setattr(slides, "chromium_path", lambda: None)
+    stem = page_figures("/")[0][0]
+    for route in (slides.ZIP_ROUTE, PNG_ROUTE):
+        response = client.get(route, query_string={"pagina": "/", "grafico": stem})
+        assert response.status_code == 503
+        assert slides.NO_CHROMIUM_MESSAGE in response.get_data(as_text=True)
+    with dashboard.server.test_request_context("/"):
+        [bar] = slides.bar_children("/oes/OES.01", "", dashboard.is_page_path)
     parts = list(_walk(bar))
     [button] = [c for c in parts if type(c).__name__ == "Button"]
-    assert button.disabled is True and button.children == "Descargar todos los gráficos"
-    assert png_zip.NO_CHROMIUM_MESSAGE in [c.children for c in parts if type(c).__name__ == "Span"]
+    assert button.disabled is True and button.children == slides.BUTTON_LABEL
+    assert slides.NO_CHROMIUM_MESSAGE in [c.children for c in parts if type(c).__name__ == "Span"]
     assert not [c for c in parts if type(c).__name__ == "A"]
 
 
-def test_zip_of_a_browser_that_fails_is_503(client, monkeypatch):
+def test_a_renderer_that_fails_is_503(client, monkeypatch):
     def broken(figures):
-        raise png_zip.RenderError("boom")
+        raise slides.RenderError("boom")
 
-    monkeypatch.setattr(png_zip.renderer, "render", broken)
-    png_zip.cache.clear()
-    response = client.get(png_zip.ROUTE, query_string={"pagina": "/unidades"})
-    assert response.status_code == 503
+    monkeypatch.setattr(slides, "render_pngs", broken)
+    stem = page_figures("/unidades")[0][0]
+    for route in (slides.ZIP_ROUTE, PNG_ROUTE):
+        response = client.get(route, query_string={"pagina": "/unidades", "grafico": stem})
+        assert response.status_code == 503
+        assert response.get_data(as_text=True).strip() == slides.RENDER_FAILED_MESSAGE
+
+
+def test_a_browser_that_cannot_start_is_a_render_error(monkeypatch, tmp_path):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(fake))
+    assert slides.chromium_path() == str(fake)
+    with pytest.raises(slides.RenderError):
+        slides.render_pngs([slide_figure(line_chart(), title="x")])
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "missing"))
+    assert slides.chromium_path() is None
 
 
 # --------------------------------------------------------------------------- shell button
 
 
 def test_shell_has_the_bar_before_the_pages():
-    ids = [getattr(c, "id", None) for c in _walk(dashboard.app.layout)]
-    assert png_zip.BAR_ID in ids
-    assert ids.index(png_zip.BAR_ID) < ids.index("_pages_location")
+    nodes = list(_walk(dashboard.app.layout))
+    ids = [getattr(c, "id", None) for c in nodes]
+    assert ids.index(slides.BAR_ID) < nodes.index(dash.page_container)
 
 
 @pytest.mark.parametrize(
@@ -383,17 +384,19 @@ def test_shell_has_the_bar_before_the_pages():
         ("/", "", "pagina=%2F"),
         ("/oes/OES.01", "", "pagina=%2Foes%2FOES.01"),
         ("/explorar", "?oes=OES.02&nivel=AES", "pagina=%2Fexplorar&oes=OES.02&nivel=AES"),
+        ("/covid", "?vista=abs&grafico=x&pagina=/y", "pagina=%2Fcovid&vista=abs"),
     ],
 )
 def test_button_links_to_the_zip_of_the_page(monkeypatch, pathname, search, expected):
-    monkeypatch.setattr(png_zip, "chromium_path", lambda: "/usr/bin/chromium")
-    [bar] = png_zip.bar_children(pathname, search, dashboard.is_page_path)
+    monkeypatch.setattr(slides, "chromium_path", lambda: "/usr/bin/chromium")
+    with dashboard.server.test_request_context("/"):
+        [bar] = slides.bar_children(pathname, search, dashboard.is_page_path)
     link = bar.children
-    assert link.children == "Descargar todos los gráficos"
-    assert link.href == f"{png_zip.ROUTE}?{expected}"
-    assert link.download == png_zip.zip_filename(pathname)
+    assert link.children == slides.BUTTON_LABEL
+    assert link.href == f"{slides.ZIP_ROUTE}?{expected}"
+    assert link.download == slides.zip_filename(pathname)
 
 
 @pytest.mark.parametrize("pathname", ["/calidad", "/no-existe", "/oes/OES.09", None])
 def test_no_button_without_charts(pathname):
-    assert png_zip.bar_children(pathname, "", dashboard.is_page_path) == []
+    assert slides.bar_children(pathname, "", dashboard.is_page_path) == []
