@@ -1,7 +1,8 @@
 """Figure builders for the summary, OES and AES pages.
 
-Pure functions: a row or frame from :mod:`pesem.metrics` in, a ``go.Figure`` out (graph_objects
-only, no plotly express, a few milliseconds each). Every builder returns
+Pure functions: a row or frame from :mod:`pesem.metrics` and the report's
+:class:`~pesem.report.ReportMeta` (its years and source line) in, a ``go.Figure`` out
+(graph_objects only, no plotly express, a few milliseconds each). Every builder returns
 :func:`components.theme.empty_figure` with a Spanish message when there is nothing to draw.
 
 Colour never carries meaning alone: each series has its own marker symbol (or bar pattern) and
@@ -30,19 +31,9 @@ from components.theme import (
     source_annotation,
 )
 from pesem.formulas import agrees
-from pesem.loader import get_dataset
 from pesem.metrics import MISSING_LABELS
+from pesem.report import ReportMeta
 
-# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
-_META = get_dataset().meta
-ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
-EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
-
-
-#: First year of the timeline axis (the report's usual baseline year).
-AXIS_START: Final = 2014
-#: Last year of the plan.
-AXIS_END: Final = 2021
 #: An earlier baseline extends the axis by at most this many years; older ones are clipped.
 MAX_AXIS_EXTENSION: Final = 1
 
@@ -57,7 +48,8 @@ SYMBOLS: Final[dict[str, str]] = {
     "achieved": "circle",
 }
 TIPO_LABELS: Final[dict[str, str]] = {"tipo1": "Avance Tipo 1", "tipo2": "Avance Tipo 2"}
-AVANCE_AXIS_TITLE: Final = "Avance 2020 (%) · línea discontinua: 100% = logro esperado"
+#: The avance chart's x axis title (``{year}``: the assessed year).
+AVANCE_AXIS_TITLE: Final = "Avance {year} (%) · línea discontinua: 100% = logro esperado"
 REPORTED_NAME: Final = "Reportado (Anexo 6.1)"
 COMPUTED_NAME: Final = "Recalculado con los datos"
 #: Characters per title line (22 px font: about 900 px, fits the page card and the 1600 px PNG).
@@ -90,7 +82,7 @@ def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
 
 
 def _years_text(years: list[int]) -> str:
-    """``[2017, 2018, 2019, 2020]`` → ``2017–2020``; ``[2016, 2018]`` → ``2016, 2018``."""
+    """Years as runs: ``[7, 8, 9, 10]`` → ``7–10``; ``[6, 8]`` → ``6, 8`` (four-digit years)."""
     if not years:
         return ""
     years = sorted(years)
@@ -233,195 +225,177 @@ def _vline(x: float, color: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- timeline
 
 
-def indicator_timeline(
-    row: Row,
-    cells: pd.DataFrame | None = None,
-    *,
-    title: str | None = None,
-    height: int = 520,
-) -> go.Figure:
-    """Baseline, expected values (logros esperados) and achieved values of one indicator.
-
-    ``row`` is a row of :func:`pesem.metrics.indicator_summary` (``name``, ``unit``,
-    ``baseline_value``, ``baseline_year``, ``expected_2016`` … ``expected_2021``,
-    ``achieved_2016`` … ``achieved_2020``). ``cells`` (optional, :func:`pesem.metrics.series_table`)
-    lets the hover and the note say why a cell is missing (``ND``, ``---``, ``s``).
-
-    The x axis runs 2014–2021 (from 2013 for a 2013 baseline); an older baseline is drawn at the
-    left edge with an annotation "línea de base 1988: 1" instead of stretching the axis. A missing
-    cell is not drawn (the line breaks there); a note above the plot and the hover say why.
-    The figure's title is ``"{indicator_id} · {name}"`` (``title`` replaces it).
-    """
-    if row is None or len(row) == 0:
-        return empty_figure("Sin datos del indicador")
-    unit = str(_get(row, "unit", "numero"))
+def _timeline_name(row: Row, title: str | None) -> str:
+    """``"OES.04-1 · Porcentaje de países …"``: the code first, as everywhere on the pages."""
     if title is not None:
-        name = str(title)
-    else:  # "OES.04-1 · Porcentaje de países …": the code first, as everywhere on the pages
-        indicator_id = str(_get(row, "indicator_id", "") or "").strip()
-        name = str(_get(row, "name", "Indicador"))
-        name = f"{indicator_id} · {name}" if indicator_id else name
-    info = _cell_info(cells)
-    base_value = as_number(_get(row, "baseline_value"))
-    base_year_raw = as_number(_get(row, "baseline_year"))
-    base_year = int(base_year_raw) if base_year_raw is not None else None
-    expected = {y: as_number(_get(row, f"expected_{y}")) for y in EXPECTED_YEARS}
-    achieved = {y: as_number(_get(row, f"achieved_{y}")) for y in ACHIEVED_YEARS}
-    present = [v for v in (base_value, *expected.values(), *achieved.values()) if v is not None]
-    if not present:
-        return empty_figure("El reporte no publica valores numéricos para este indicador")
+        return str(title)
+    indicator_id = str(_get(row, "indicator_id", "") or "").strip()
+    name = str(_get(row, "name", "Indicador"))
+    return f"{indicator_id} · {name}" if indicator_id else name
 
-    start = AXIS_START
-    clipped = False
-    if base_year is not None and base_year < AXIS_START:
-        if AXIS_START - base_year <= MAX_AXIS_EXTENSION:
-            start = base_year
-        else:
-            clipped = True
-    base_x = start - 0.8 if clipped else base_year
 
-    data: list[dict[str, Any]] = []
-    annotations: list[dict[str, Any]] = []
+def _axis_start(first_year: int, base_year: int | None) -> tuple[int, bool]:
+    """The axis' first year and whether the baseline is clipped (drawn at the left edge).
 
-    # Baseline: a single marker at its year (or at the left edge when clipped).
-    if base_value is not None and base_year is not None:
-        data.append(
-            {
-                "type": "scatter",
-                "x": [base_x],
-                "y": [base_value],
-                "name": SERIES_NAMES["baseline"],
-                "mode": "markers",
-                "cliponaxis": False,
-                "marker": {
-                    "symbol": SYMBOLS["baseline"],
-                    "size": 17,
-                    "color": PALETTE["baseline"],
-                    "line": {"width": 1.5, "color": "#ffffff"},
-                },
-                "customdata": [
-                    f"<b>Línea de base ({base_year})</b><br>{_value_with_unit(base_value, unit)}"
-                ],
-                "hovertemplate": "%{customdata}<extra></extra>",
-                "meta": {"series": "baseline", "year": base_year, "clipped": clipped},
-            }
-        )
-        if clipped:
-            annotations.append(
-                {
-                    "text": f"línea de base {base_year}: {fmt_value(base_value, unit)}",
-                    "x": base_x,
-                    "y": base_value,
-                    "xref": "x",
-                    "yref": "y",
-                    "xanchor": "left",
-                    "yanchor": "bottom",
-                    "xshift": -8,
-                    "yshift": 12,
-                    "showarrow": False,
-                    "font": {"size": 14, "color": TEXT_COLOR},
-                    "bgcolor": "rgba(255,255,255,0.9)",
-                }
-            )
+    A baseline up to :data:`MAX_AXIS_EXTENSION` years before ``first_year`` extends the axis;
+    an older one is clipped instead of stretching it.
+    """
+    if base_year is None or base_year >= first_year:
+        return first_year, False
+    if first_year - base_year <= MAX_AXIS_EXTENSION:
+        return base_year, False
+    return first_year, True
 
-    # Expected and achieved: every year on x, None where missing, so the line breaks at a gap.
-    for series, values in (("expected", expected), ("achieved", achieved)):
-        if all(v is None for v in values.values()):
-            continue
-        label = SERIES_NAMES[series]
-        is_expected = series == "expected"
-        years = list(values)
-        data.append(
-            {
-                "type": "scatter",
-                "x": years,
-                "y": [values[y] for y in years],
-                "name": label,
-                "mode": "lines+markers",
-                "connectgaps": False,
-                "cliponaxis": False,
-                "line": {
-                    "color": PALETTE[series],
-                    "dash": "dash" if is_expected else "solid",
-                    "width": 2.5 if is_expected else 3.5,
-                },
-                "marker": {
-                    "symbol": SYMBOLS[series],
-                    "size": 13 if is_expected else 12,
-                    "color": PALETTE[series],
-                    "line": {
-                        "width": 2.5 if is_expected else 1.5,
-                        "color": PALETTE[series] if is_expected else "#ffffff",
-                    },
-                },
-                "customdata": [
-                    f"<b>{label} {y}</b><br>{_value_with_unit(values[y], unit)}"
-                    if values[y] is not None
-                    else ""
-                    for y in years
-                ],
-                "hovertemplate": "%{customdata}<extra></extra>",
-                "meta": {"series": series},
-            }
-        )
 
-    # Missing cells: invisible hover targets on a hidden overlay axis + a note above the plot.
+def _baseline_trace(x: float, value: float, year: int, unit: str, clipped: bool) -> dict:
+    """The baseline: a single marker at its year (or at the left edge when clipped)."""
+    return {
+        "type": "scatter",
+        "x": [x],
+        "y": [value],
+        "name": SERIES_NAMES["baseline"],
+        "mode": "markers",
+        "cliponaxis": False,
+        "marker": {
+            "symbol": SYMBOLS["baseline"],
+            "size": 17,
+            "color": PALETTE["baseline"],
+            "line": {"width": 1.5, "color": "#ffffff"},
+        },
+        "customdata": [f"<b>Línea de base ({year})</b><br>{_value_with_unit(value, unit)}"],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "meta": {"series": "baseline", "year": year, "clipped": clipped},
+    }
+
+
+def _clipped_baseline_note(x: float, value: float, year: int, unit: str) -> dict[str, Any]:
+    """``línea de base 1988: 1`` next to a baseline drawn at the axis' left edge."""
+    return {
+        "text": f"línea de base {year}: {fmt_value(value, unit)}",
+        "x": x,
+        "y": value,
+        "xref": "x",
+        "yref": "y",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "xshift": -8,
+        "yshift": 12,
+        "showarrow": False,
+        "font": {"size": 14, "color": TEXT_COLOR},
+        "bgcolor": "rgba(255,255,255,0.9)",
+    }
+
+
+def _series_trace(series: str, values: dict[int, float | None], unit: str) -> dict[str, Any]:
+    """Expected or achieved values: every year on x, None where missing (the line breaks)."""
+    label = SERIES_NAMES[series]
+    is_expected = series == "expected"
+    years = list(values)
+    return {
+        "type": "scatter",
+        "x": years,
+        "y": [values[y] for y in years],
+        "name": label,
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "cliponaxis": False,
+        "line": {
+            "color": PALETTE[series],
+            "dash": "dash" if is_expected else "solid",
+            "width": 2.5 if is_expected else 3.5,
+        },
+        "marker": {
+            "symbol": SYMBOLS[series],
+            "size": 13 if is_expected else 12,
+            "color": PALETTE[series],
+            "line": {
+                "width": 2.5 if is_expected else 1.5,
+                "color": PALETTE[series] if is_expected else "#ffffff",
+            },
+        },
+        "customdata": [
+            f"<b>{label} {y}</b><br>{_value_with_unit(values[y], unit)}"
+            if values[y] is not None
+            else ""
+            for y in years
+        ],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "meta": {"series": series},
+    }
+
+
+def _missing_cells(
+    series_values: dict[str, dict[int, float | None]], info: dict
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """Missing cells: invisible hover targets on a hidden overlay axis, and the notes' lines."""
     notes: list[str] = []
-    missing_x: list[int] = []
-    missing_y: list[float] = []
-    missing_text: list[str] = []
-    for series, values in (("expected", expected), ("achieved", achieved)):
+    xs: list[int] = []
+    ys: list[float] = []
+    texts: list[str] = []
+    for series, values in series_values.items():
         by_reason: dict[str, list[int]] = {}
         for year in (y for y, v in values.items() if v is None):
             reason = _missing_text(series, year, info)
             by_reason.setdefault(reason, []).append(year)
-            missing_x.append(year)
-            missing_y.append(0.05 if series == "expected" else 0.12)
-            missing_text.append(f"<b>{SERIES_NAMES[series]} {year}</b><br>{reason}")
-        for reason, years in by_reason.items():
-            notes.append(f"{SERIES_NAMES[series]} {_years_text(years)}: {reason}")
-    if missing_x:
-        data.append(
-            {
-                "type": "scatter",
-                "x": missing_x,
-                "y": missing_y,
-                "yaxis": "y2",
-                "mode": "markers",
-                "marker": {"size": 18, "opacity": 0},
-                "customdata": missing_text,
-                "hovertemplate": "%{customdata}<extra></extra>",
-                "showlegend": False,
-                "name": "Celdas sin valor",
-                "meta": {"series": "missing"},
-            }
-        )
-    if notes:
-        text = "Sin valor en el reporte — " + "<br>".join(notes)
-        annotations.append(_note_above(text, LEGEND_HEIGHT + 4))
+            xs.append(year)
+            ys.append(0.05 if series == "expected" else 0.12)
+            texts.append(f"<b>{SERIES_NAMES[series]} {year}</b><br>{reason}")
+        notes += [f"{SERIES_NAMES[series]} {_years_text(v)}: {k}" for k, v in by_reason.items()]
+    if not xs:
+        return None, notes
+    trace = {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "yaxis": "y2",
+        "mode": "markers",
+        "marker": {"size": 18, "opacity": 0},
+        "customdata": texts,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "showlegend": False,
+        "name": "Celdas sin valor",
+        "meta": {"series": "missing"},
+    }
+    return trace, notes
 
-    # The 2020 gap between target and result, where both exist.
-    shapes: list[dict[str, Any]] = []
-    last = ACHIEVED_YEARS[-1]
-    a_last, e_last = achieved.get(last), expected.get(last)
-    if a_last is not None and e_last is not None and abs(a_last - e_last) > 1e-9:
-        shapes.append(
-            {
-                "type": "line",
-                "x0": last,
-                "x1": last,
-                "y0": min(a_last, e_last),
-                "y1": max(a_last, e_last),
-                "line": {"color": MUTED_COLOR, "width": 2, "dash": "dot"},
-                "layer": "below",
-            }
-        )
 
-    tickvals: list[float] = list(range(start, AXIS_END + 1))
+def _gap_shapes(year: int, achieved: float | None, expected: float | None) -> list[dict]:
+    """The assessed year's gap between target and result, where both exist (a dotted line)."""
+    if achieved is None or expected is None or abs(achieved - expected) <= 1e-9:
+        return []
+    return [
+        {
+            "type": "line",
+            "x0": year,
+            "x1": year,
+            "y0": min(achieved, expected),
+            "y1": max(achieved, expected),
+            "line": {"color": MUTED_COLOR, "width": 2, "dash": "dot"},
+            "layer": "below",
+        }
+    ]
+
+
+def _timeline_x_axis(
+    start: int, end: int, base_x: float | None, base_year: int | None
+) -> dict[str, Any]:
+    """Every year of the axis as a tick; a clipped baseline (``base_x``) gets its own ``1988 «``."""
+    tickvals: list[float] = list(range(start, end + 1))
     ticktext = [str(y) for y in tickvals]
-    if clipped and base_year is not None:
+    if base_x is not None:
         tickvals.insert(0, base_x)
         ticktext.insert(0, f"{base_year} «")
+    return {
+        "range": [(base_x - 0.45) if base_x is not None else start - 0.5, end + 0.5],
+        "tickvals": tickvals,
+        "ticktext": ticktext,
+        "showgrid": False,
+        "title": {"text": ""},
+        "fixedrange": True,
+    }
+
+
+def _timeline_y_axis(unit: str, present: list[float]) -> dict[str, Any]:
     y_axis: dict[str, Any] = {
         "title": {"text": unit_label(unit).capitalize()},
         "rangemode": "tozero" if min(present) >= 0 else "normal",
@@ -430,29 +404,102 @@ def indicator_timeline(
     }
     if unit in ("numero", "cantidad") and max(present) - min(0.0, *present) <= 6:
         y_axis["dtick"] = 1
+    return y_axis
+
+
+def _timeline_series(row: Row, meta: ReportMeta) -> dict[str, dict[int, float | None]]:
+    """Expected values of every plan year and achieved values up to the assessed year."""
+    return {
+        "expected": {y: as_number(_get(row, f"expected_{y}")) for y in meta.expected_years},
+        "achieved": {y: as_number(_get(row, f"achieved_{y}")) for y in meta.achieved_years},
+    }
+
+
+def _baseline(row: Row) -> tuple[float | None, int | None]:
+    value = as_number(_get(row, "baseline_value"))
+    year = as_number(_get(row, "baseline_year"))
+    return value, int(year) if year is not None else None
+
+
+def _baseline_parts(
+    row: Row, first_year: int
+) -> tuple[int, float | None, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The axis' first year, the clipped baseline's x (None when not clipped), the baseline's
+    trace and its note (none without a baseline value)."""
+    value, year = _baseline(row)
+    start, clipped = _axis_start(first_year, year)
+    clipped_x = start - 0.8 if clipped else None
+    if value is None or year is None:
+        return start, clipped_x, [], []
+    unit = str(_get(row, "unit", "numero"))
+    x = clipped_x if clipped_x is not None else year
+    trace = _baseline_trace(x, value, year, unit, clipped)
+    note = [_clipped_baseline_note(x, value, year, unit)] if clipped else []
+    return start, clipped_x, [trace], note
+
+
+def indicator_timeline(
+    row: Row,
+    cells: pd.DataFrame | None = None,
+    *,
+    meta: ReportMeta,
+    title: str | None = None,
+    height: int = 520,
+) -> go.Figure:
+    """Baseline, expected values (logros esperados) and achieved values of one indicator.
+
+    ``row`` is a row of :func:`pesem.metrics.indicator_summary` (``name``, ``unit``,
+    ``baseline_value``, ``baseline_year`` and the ``expected_{year}`` / ``achieved_{year}``
+    columns of ``meta``'s years). ``cells`` (optional, :func:`pesem.metrics.series_table`) lets
+    the hover and the note say why a cell is missing (``ND``, ``---``, ``s``).
+
+    The x axis runs from the plan's baseline year (the year before it starts) to its final year,
+    a year earlier for a baseline one year older; an older baseline is drawn at the left edge with
+    an annotation "línea de base 1988: 1" instead of stretching the axis. A missing cell is not
+    drawn (the line breaks there); a note above the plot and the hover say why. The title is
+    ``"{indicator_id} · {name}"`` (``title`` replaces it).
+    """
+    if row is None or len(row) == 0:
+        return empty_figure("Sin datos del indicador")
+    unit = str(_get(row, "unit", "numero"))
+    series = _timeline_series(row, meta)
+    values = [*series["expected"].values(), *series["achieved"].values(), _baseline(row)[0]]
+    present = [v for v in values if v is not None]
+    if not present:
+        return empty_figure("El reporte no publica valores numéricos para este indicador")
+    start, clipped_x, data, annotations = _baseline_parts(row, meta.plan_start - 1)
+    data += [
+        _series_trace(k, v, unit)
+        for k, v in series.items()
+        if any(x is not None for x in v.values())
+    ]
+    missing, notes = _missing_cells(series, _cell_info(cells))
+    if missing:
+        data.append(missing)
+    if notes:
+        text = "Sin valor en el reporte — " + "<br>".join(notes)
+        annotations.append(_note_above(text, LEGEND_HEIGHT + 4))
+    annotations.append(source_annotation(meta.source, 40))
+    name = _timeline_name(row, title)
     title_lines = len(textwrap.wrap(name, TITLE_WIDTH)) or 1
     top = _top_margin(title_lines, len(notes))
-    total = height + NOTE_LINE * len(notes)
-    bottom = 72
-    annotations.append(source_annotation(40))
     layout = {
-        **_frame(name, title_lines, total, top, bottom, left=84),
-        "xaxis": {
-            "range": [(base_x - 0.45) if clipped else start - 0.5, AXIS_END + 0.5],
-            "tickvals": tickvals,
-            "ticktext": ticktext,
-            "showgrid": False,
-            "title": {"text": ""},
-            "fixedrange": True,
-        },
-        "yaxis": y_axis,
+        **_frame(name, title_lines, height + NOTE_LINE * len(notes), top, 72, left=84),
+        "xaxis": _timeline_x_axis(start, meta.plan_end, clipped_x, _baseline(row)[1]),
+        "yaxis": _timeline_y_axis(unit, present),
         "yaxis2": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
         "hovermode": "closest",
         "showlegend": True,
         "legend": _legend_above(),
-        "shapes": shapes,
+        "shapes": _gap_shapes(
+            meta.year, series["achieved"].get(meta.year), series["expected"].get(meta.year)
+        ),
         "annotations": annotations,
-        "meta": {"chart": "indicator_timeline", "unit": unit, "clipped_baseline": clipped},
+        "meta": {
+            "chart": "indicator_timeline",
+            "unit": unit,
+            "clipped_baseline": clipped_x is not None,
+        },
     }
     return go.Figure(data=data, layout=layout)
 
@@ -465,10 +512,98 @@ def _reported_text(value: float) -> str:
     return fmt_pct(value, decimals=decimals)
 
 
+def _avance_item(row: pd.Series, tipo: str, label: str, year: int) -> dict[str, Any]:
+    """One bar pair (reported, recomputed) of an avance: values, texts, hovers, notes."""
+    rep = as_number(row.get(f"{tipo}_reported"))
+    comp = as_number(row.get(f"{tipo}_computed"))
+    reason = str(_get(row, f"{tipo}_reason", "") or "") or "no calculable"
+    differs = rep is not None and comp is not None and not agrees(rep, comp, 0)
+    rep_text = _reported_text(rep) if rep is not None else ""
+    if comp is None:
+        comp_text, comp_hover = "", f"<b>{label} {year}, recalculado</b><br>{reason}"
+    else:
+        comp_text = fmt_pct(comp, decimals=1) + (" ≠ reportado" if differs else "")
+        comp_hover = f"<b>{label} {year}, recalculado</b><br>{fmt_pct(comp, decimals=2)}" + (
+            " (difiere del reportado)" if differs else ""
+        )
+    if rep is None:
+        rep_hover = f"<b>{label} {year}</b><br>el reporte no informa valor"
+    else:
+        rep_hover = f"<b>{label} {year}, reportado</b><br>{rep_text}"
+    notes = [("Reportado — el reporte no informa valor", -0.22)] if rep is None else []
+    notes += [(f"Recalculado — {reason}", 0.22)] if comp is None else []
+    return {
+        "label": label,
+        "reported": (rep, rep_text, rep_hover),
+        "computed": (comp, comp_text, comp_hover),
+        "notes": notes,
+    }
+
+
+def _avance_items(rows: pd.DataFrame, year: int) -> list[dict[str, Any]]:
+    """Tipo 1 and Tipo 2 of every row; labelled with the indicator id when there are several."""
+    several = len(rows) > 1
+    items = []
+    for _, row in rows.iterrows():
+        for tipo in ("tipo1", "tipo2"):
+            label = TIPO_LABELS[tipo]
+            if several:
+                label = f"{row.get('indicator_id', '')} · {label}"
+            items.append(_avance_item(row, tipo, label, year))
+    return items
+
+
+#: The two bar series of the avance chart: (key, legend name, bar offset, colour).
+AVANCE_SERIES: Final = (
+    ("reported", REPORTED_NAME, -0.42, MUTED_COLOR),
+    ("computed", COMPUTED_NAME, 0.02, PALETTE["achieved"]),
+)
+#: The reported bars are hatched: colour never tells them from the recomputed ones alone.
+REPORTED_PATTERN: Final = {
+    "shape": "/",
+    "fillmode": "overlay",
+    "fgcolor": "#ffffff",
+    "fgopacity": 0.6,
+    "size": 10,
+}
+
+
+def _avance_trace(items: list[dict[str, Any]], key: str, name: str, offset: float, color: str):
+    marker: dict[str, Any] = {"color": color, "line": {"width": 0}}
+    if key == "reported":
+        marker["pattern"] = dict(REPORTED_PATTERN)
+    values, texts, hovers = (list(part) for part in zip(*(i[key] for i in items), strict=True))
+    return {
+        "type": "bar",
+        "y": [i["label"] for i in items],
+        "x": values,
+        "orientation": "h",
+        "name": name,
+        "width": 0.4,
+        "offset": offset,
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": marker,
+        "customdata": hovers,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "meta": {"series": key},
+    }
+
+
+def _avance_range(items: list[dict[str, Any]]) -> list[float]:
+    """Room for the bars' text on the right, and for negative bars' text on the left."""
+    values = [i[key][0] for i in items for key in ("reported", "computed")]
+    values = [v for v in values if v is not None]
+    low, high = min([0.0, *values]), max([100.0, *values])
+    span = high - low
+    return [low - (0.22 * span if low < 0 else 0.02 * span), high + 0.28 * span]
+
+
 def avance_bars(
-    rows: pd.DataFrame, *, title: str | None = None, height: int | None = None
+    rows: pd.DataFrame, *, meta: ReportMeta, title: str | None = None, height: int | None = None
 ) -> go.Figure:
-    """Avance Tipo 1 and Tipo 2 (2020): reported in the annex vs recomputed from its data.
+    """Avance Tipo 1 and Tipo 2 of the assessed year: reported in the annex vs recomputed.
 
     ``rows`` are rows of :func:`pesem.metrics.indicator_summary` (``tipo1_reported``,
     ``tipo1_computed``, ``tipo1_reason`` and the same for ``tipo2``; ``indicator_id`` labels the
@@ -479,112 +614,34 @@ def avance_bars(
     """
     if rows is None or len(rows) == 0:
         return empty_figure("Sin indicadores con avance para mostrar")
-    total_rows = len(rows)
     # Two bars and up to two notes per row: cap the rows so that a large input stays readable
     # and cheap (every annotation is an SVG node the browser lays out on each redraw).
-    rows = rows.iloc[:MAX_AVANCE_INDICATORS].reset_index(drop=True)
-    several = len(rows) > 1
-    categories: list[str] = []
-    reported: list[float | None] = []
-    computed: list[float | None] = []
-    rep_text: list[str] = []
-    comp_text: list[str] = []
-    rep_hover: list[str] = []
-    comp_hover: list[str] = []
-    annotations: list[dict[str, Any]] = []
-    for _, row in rows.iterrows():
-        for tipo in ("tipo1", "tipo2"):
-            label = TIPO_LABELS[tipo]
-            if several:
-                label = f"{row.get('indicator_id', '')} · {label}"
-            index = len(categories)
-            categories.append(label)
-            rep = as_number(row.get(f"{tipo}_reported"))
-            comp = as_number(row.get(f"{tipo}_computed"))
-            reason = str(_get(row, f"{tipo}_reason", "") or "") or "no calculable"
-            differs = rep is not None and comp is not None and not agrees(rep, comp, 0)
-            reported.append(rep)
-            computed.append(comp)
-            rep_text.append(_reported_text(rep) if rep is not None else "")
-            comp_text.append(
-                (fmt_pct(comp, decimals=1) + (" ≠ reportado" if differs else ""))
-                if comp is not None
-                else ""
-            )
-            rep_hover.append(
-                f"<b>{label} 2020, reportado</b><br>{rep_text[-1]}"
-                if rep is not None
-                else f"<b>{label} 2020</b><br>el reporte no informa valor"
-            )
-            comp_hover.append(
-                f"<b>{label} 2020, recalculado</b><br>{fmt_pct(comp, decimals=2)}"
-                + (" (difiere del reportado)" if differs else "")
-                if comp is not None
-                else f"<b>{label} 2020, recalculado</b><br>{reason}"
-            )
-            if rep is None:
-                annotations.append(
-                    _bar_note("Reportado — el reporte no informa valor", index - 0.22)
-                )
-            if comp is None:
-                annotations.append(_bar_note(f"Recalculado — {reason}", index + 0.22))
-
-    data = []
-    for name, values, texts, hovers, offset, color, key in (
-        (REPORTED_NAME, reported, rep_text, rep_hover, -0.42, MUTED_COLOR, "reported"),
-        (COMPUTED_NAME, computed, comp_text, comp_hover, 0.02, PALETTE["achieved"], "computed"),
-    ):
-        marker: dict[str, Any] = {"color": color, "line": {"width": 0}}
-        if key == "reported":
-            marker["pattern"] = {
-                "shape": "/",
-                "fillmode": "overlay",
-                "fgcolor": "#ffffff",
-                "fgopacity": 0.6,
-                "size": 10,
-            }
-        data.append(
-            {
-                "type": "bar",
-                "y": categories,
-                "x": values,
-                "orientation": "h",
-                "name": name,
-                "width": 0.4,
-                "offset": offset,
-                "text": texts,
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": marker,
-                "customdata": hovers,
-                "hovertemplate": "%{customdata}<extra></extra>",
-                "meta": {"series": key},
-            }
-        )
-
-    values = [v for v in (*reported, *computed) if v is not None]
-    low = min([0.0, *values])
-    high = max([100.0, *values])
-    span = high - low
-    x_range = [low - (0.22 * span if low < 0 else 0.02 * span), high + 0.28 * span]
-    heading = title or "Avance 2020: reportado en el anexo vs. recalculado"
+    shown = rows.iloc[:MAX_AVANCE_INDICATORS].reset_index(drop=True)
+    items = _avance_items(shown, meta.year)
+    annotations = [
+        _bar_note(text, index + offset)
+        for index, item in enumerate(items)
+        for text, offset in item["notes"]
+    ]
+    heading = title or f"Avance {meta.year}: reportado en el anexo vs. recalculado"
     title_lines = len(textwrap.wrap(heading, TITLE_WIDTH)) or 1
-    capped = total_rows > len(rows)
+    capped = len(rows) > len(shown)
     top, bottom = _top_margin(title_lines, int(capped)), 100
-    total = height or (top + bottom + 100 * len(categories))
     if capped:
-        note = shown_of_total(len(rows), total_rows, FIRST_ROWS)
+        note = shown_of_total(len(shown), len(rows), FIRST_ROWS)
         annotations.append(_note_above(note, LEGEND_HEIGHT + 4))
-    annotations.append(source_annotation(70))
+    annotations.append(source_annotation(meta.source, 70))
     layout = {
-        **_frame(heading, title_lines, total, top, bottom, left=30),
+        **_frame(
+            heading, title_lines, height or (top + bottom + 100 * len(items)), top, bottom, 30
+        ),
         "barmode": "overlay",
         "bargap": 0.1,
         "xaxis": {
-            "title": {"text": AVANCE_AXIS_TITLE},
+            "title": {"text": AVANCE_AXIS_TITLE.format(year=meta.year)},
             "ticksuffix": "%",
             "tickformat": ",.0f",
-            "range": x_range,
+            "range": _avance_range(items),
             "zeroline": True,
             "zerolinewidth": 2,
             "fixedrange": True,
@@ -595,6 +652,7 @@ def avance_bars(
         "annotations": annotations,
         "meta": {"chart": "avance_bars"},
     }
+    data = [_avance_trace(items, *series) for series in AVANCE_SERIES]
     return go.Figure(data=data, layout=layout)
 
 
@@ -620,7 +678,84 @@ def _short(text: str, width: int = 46) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 
 
-def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def _overview_item(r: dict[str, Any], year: int) -> dict[str, Any]:
+    """One OES indicator's bar: label, degree, colour, text, hover (and its status note)."""
+    status = f"{r.get('status_icon', '')} {r.get('status_label', '')}".strip()
+    unit = str(r.get("unit", ""))
+    degree = as_number(r.get("degree"))
+    ref_year = as_number(r.get("reference_year"))
+    hover = (
+        f"<b>{r['indicator_id']}</b> {wrap_title(r.get('name', ''), 60)}<br>"
+        f"Valor obtenido {year}: {fmt_value(as_number(r.get('achieved_current')), unit)}<br>"
+        f"Meta de referencia {int(ref_year) if ref_year else ''}: "
+        f"{fmt_value(as_number(r.get('reference_target')), unit)}<br>"
+        f"{status}: {r.get('status_reason', '')}"
+    )
+    return {
+        "label": f"{r['indicator_id']} · {_short(r.get('name', ''))}",
+        "degree": degree,
+        "color": PALETTE.get(str(r.get("status")), MUTED_COLOR),
+        "text": f"{status} · {fmt_pct(degree)}" if degree is not None else "",
+        "hover": hover,
+        "note": None if degree is not None else f"{status}: {r.get('status_reason', '')}",
+    }
+
+
+def _status_note(text: str, row: int) -> dict[str, Any]:
+    """The status of an indicator without a degree, written where its bar would start."""
+    return {
+        "text": text,
+        "x": 0,
+        "xref": "x",
+        "y": row,
+        "yref": "y",
+        "xanchor": "left",
+        "xshift": 8,
+        "showarrow": False,
+        "font": {"size": 14, "color": TEXT_COLOR},
+    }
+
+
+#: The label of the overview's 100% line, right on top of the plot area.
+TARGET_LABEL: Final = {
+    "text": "100% = meta",
+    "x": 100,
+    "xref": "x",
+    "y": 1,
+    "yref": "paper",
+    "xanchor": "left",
+    "yanchor": "bottom",
+    "showarrow": False,
+    "font": {"size": 14},
+}
+
+
+def _overview_bar(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "y": [i["label"] for i in items],
+        "x": [i["degree"] for i in items],
+        "orientation": "h",
+        "marker": {"color": [i["color"] for i in items], "line": {"width": 0}},
+        "text": [i["text"] for i in items],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [i["hover"] for i in items],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "name": "Grado de cumplimiento",
+        "meta": {"series": "degree"},
+    }
+
+
+def _oes_rows(summary: pd.DataFrame | None) -> pd.DataFrame:
+    if summary is None or len(summary) == 0:
+        return pd.DataFrame()
+    return summary[summary["level"] == "OES"] if "level" in summary.columns else summary
+
+
+def oes_status_overview(
+    summary: pd.DataFrame, *, meta: ReportMeta, title: str | None = None
+) -> go.Figure:
     """Degree of achievement of each OES indicator against its reference target, with a 100% line.
 
     ``summary`` is :func:`pesem.metrics.indicator_summary` (only ``level == "OES"`` rows are
@@ -629,74 +764,31 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
     At most :data:`MAX_OVERVIEW_ROWS` indicators are drawn (the first ones), with a note above
     the plot saying how many of how many.
     """
-    if summary is None or len(summary) == 0:
-        return empty_figure("Sin indicadores de OES")
-    rows = summary[summary["level"] == "OES"] if "level" in summary.columns else summary
+    rows = _oes_rows(summary)
     if rows.empty:
         return empty_figure("Sin indicadores de OES")
-    total_rows = len(rows)
     # 60 px and possibly an annotation per row: cap the rows (a national roll-out has hundreds).
-    rows = rows.iloc[:MAX_OVERVIEW_ROWS].reset_index(drop=True)
-    labels, degrees, colors, texts, hovers = [], [], [], [], []
-    annotations: list[dict[str, Any]] = []
-    for i, r in enumerate(rows.to_dict("records")):
-        status = f"{r.get('status_icon', '')} {r.get('status_label', '')}".strip()
-        unit = str(r.get("unit", ""))
-        degree = as_number(r.get("degree"))
-        ref_year = as_number(r.get("reference_year"))
-        labels.append(f"{r['indicator_id']} · {_short(r.get('name', ''))}")
-        degrees.append(degree)
-        colors.append(PALETTE.get(str(r.get("status")), MUTED_COLOR))
-        texts.append(f"{status} · {fmt_pct(degree)}" if degree is not None else "")
-        hovers.append(
-            f"<b>{r['indicator_id']}</b> {wrap_title(r.get('name', ''), 60)}<br>"
-            f"Valor obtenido 2020: {fmt_value(as_number(r.get('achieved_2020')), unit)}<br>"
-            f"Meta de referencia {int(ref_year) if ref_year else ''}: "
-            f"{fmt_value(as_number(r.get('reference_target')), unit)}<br>"
-            f"{status}: {r.get('status_reason', '')}"
-        )
-        if degree is None:
-            annotations.append(
-                {
-                    "text": f"{status}: {r.get('status_reason', '')}",
-                    "x": 0,
-                    "xref": "x",
-                    "y": i,
-                    "yref": "y",
-                    "xanchor": "left",
-                    "xshift": 8,
-                    "showarrow": False,
-                    "font": {"size": 14, "color": TEXT_COLOR},
-                }
-            )
-    high = max([100.0, *(d for d in degrees if d is not None)])
-    annotations.append(
-        {
-            "text": "100% = meta",
-            "x": 100,
-            "xref": "x",
-            "y": 1,
-            "yref": "paper",
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"size": 14},
-        }
+    shown = rows.iloc[:MAX_OVERVIEW_ROWS].reset_index(drop=True)
+    items = [_overview_item(r, meta.year) for r in shown.to_dict("records")]
+    annotations = [_status_note(i["note"], row) for row, i in enumerate(items) if i["note"]]
+    annotations.append(dict(TARGET_LABEL))
+    heading = title or (
+        f"Indicadores de OES: valor obtenido {meta.year} como % de la meta de referencia"
     )
-    heading = title or "Indicadores de OES: valor obtenido 2020 como % de la meta de referencia"
     title_lines = len(textwrap.wrap(heading, TITLE_WIDTH)) or 1
-    capped = total_rows > len(rows)
+    capped = len(rows) > len(shown)
     top, bottom = _top_margin(title_lines, int(capped), legend=False) + 12, 100
-    total = top + bottom + 60 * len(rows)
     if capped:
         # above the "100% = meta" label, which sits right on top of the plot area
-        note = shown_of_total(len(rows), total_rows, FIRST_ROWS)
-        annotations.append(_note_above(note, 24))
-    annotations.append(source_annotation(70))
+        annotations.append(_note_above(shown_of_total(len(shown), len(rows), FIRST_ROWS), 24))
+    annotations.append(source_annotation(meta.source, 70))
+    high = max([100.0, *(i["degree"] for i in items if i["degree"] is not None)])
     layout = {
-        **_frame(heading, title_lines, total, top, bottom, left=30),
+        **_frame(heading, title_lines, top + bottom + 60 * len(items), top, bottom, left=30),
         "xaxis": {
-            "title": {"text": "% de la meta (2020; 2021 si no hay meta 2020)"},
+            "title": {
+                "text": f"% de la meta ({meta.year}; {meta.plan_end} si no hay meta {meta.year})"
+            },
             "ticksuffix": "%",
             "tickformat": ",.0f",
             "range": [0, high * 1.4],
@@ -708,18 +800,4 @@ def oes_status_overview(summary: pd.DataFrame, *, title: str | None = None) -> g
         "annotations": annotations,
         "meta": {"chart": "oes_status_overview"},
     }
-    bar = {
-        "type": "bar",
-        "y": labels,
-        "x": degrees,
-        "orientation": "h",
-        "marker": {"color": colors, "line": {"width": 0}},
-        "text": texts,
-        "textposition": "outside",
-        "cliponaxis": False,
-        "customdata": hovers,
-        "hovertemplate": "%{customdata}<extra></extra>",
-        "name": "Grado de cumplimiento",
-        "meta": {"series": "degree"},
-    }
-    return go.Figure(data=[bar], layout=layout)
+    return go.Figure(data=[_overview_bar(items)], layout=layout)

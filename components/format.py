@@ -87,3 +87,23 @@ def shown_of_total(shown: int, total: int, which: str) -> str:
     variación %)."``, so a reader never takes the chart for the whole set.
     """
     return f"Se muestran {shown:,} de {total:,} indicadores ({which})."
+
+
+_NUMBER_WORDS = (
+    "cero",
+    "uno",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+)
+
+
+def count_word(n: int) -> str:
+    """A small count in Spanish words (``4`` → ``cuatro``), digits from 11 on."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"

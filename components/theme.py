@@ -33,9 +33,6 @@ MAX_CHART_ITEMS: Final = 25
 #: Font size of the source line on the page (the slide enlarges it).
 SOURCE_LINE_SIZE: Final = 12
 
-SOURCE_LINE: Final = (
-    "Fuente: Reporte de seguimiento del PESEM 2015-2021, Sector Relaciones Exteriores, 2020"
-)
 
 # Okabe & Ito (2008), ordered so that the first colours have the best contrast on white.
 OKABE_ITO: Final[dict[str, str]] = {
@@ -76,7 +73,7 @@ PALETTE: Final[dict[str, str]] = {
 def _axis() -> dict:
     return {
         "automargin": True,
-        # 35,000 rather than 35k (plotly separates thousands from 5 digits on, so 2020 stays 2020)
+        # 35,000 rather than 35k (plotly separates thousands from 5 digits on: years stay bare)
         "exponentformat": "none",
         "gridcolor": GRID_COLOR,
         "linecolor": MUTED_COLOR,
@@ -181,23 +178,19 @@ def container_title(text: str, pad: Mapping[str, float]) -> dict[str, Any]:
 
 
 def source_annotation(
+    source: str,
     pixels_below: float,
     *,
     side: Literal["left", "right"] = "right",
     size: float = SOURCE_LINE_SIZE,
-    family: str | None = None,
 ) -> dict[str, Any]:
-    """The report's source line (``Fuente: ...``) as an annotation under the plot area.
+    """The report's source line (``source``: ``meta.source``) as an annotation under the plot.
 
     ``pixels_below`` the bottom of the plot area (clear of tick labels and axis title), aligned
-    with its left or right edge (``side``). ``family`` is set only where the font must not follow
-    the layout's (the slide's own source line).
+    with its left or right edge (``side``).
     """
-    font: dict[str, Any] = {"size": size, "color": MUTED_COLOR}
-    if family is not None:
-        font = {"family": family, **font}
     return {
-        "text": SOURCE_LINE,
+        "text": source,
         "xref": "paper",
         "yref": "paper",
         "x": 1 if side == "right" else 0,
@@ -206,12 +199,12 @@ def source_annotation(
         "yanchor": "top",
         "yshift": -pixels_below,
         "showarrow": False,
-        "font": font,
+        "font": {"size": size, "color": MUTED_COLOR},
     }
 
 
 def empty_figure(message: str) -> go.Figure:
-    """A figure with no axes and a centred Spanish message (e.g. "Sin datos para 2020")."""
+    """A figure with no axes and a centred Spanish message (e.g. "Sin datos del indicador")."""
     figure = go.Figure()
     figure.update_layout(
         template=TEMPLATE_NAME if TEMPLATE_NAME in pio.templates else None,

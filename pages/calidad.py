@@ -16,11 +16,20 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.layout import breadcrumbs, cached_layout, code_href, table_header
-from pesem.findings import find_all
+from components.navigation import breadcrumbs, code_href, tab_title
+from components.tables import table_header
 from pesem.loader import Dataset, get_dataset
+from pesem.vocabulary import SECTION_NUMBERS
 
-TITLE: Final = "Calidad de datos — PESEM RREE 2020"
+
+def _description() -> str:
+    meta = get_dataset().meta
+    return (
+        f"Inconsistencias del reporte de seguimiento {meta.year} del {meta.plan_type} de "
+        f"{meta.sector}: avances que no se recalculan, diferencias entre el anexo y el cuerpo, "
+        "errores de texto."
+    )
+
 
 dash.register_page(
     __name__,
@@ -30,11 +39,8 @@ dash.register_page(
     nav_label="Calidad de datos",
     preload=(),  # no chart and no markdown: nothing to preload (components/page_bundles.py)
     name="Calidad de datos",
-    title=TITLE,
-    description=(
-        "Inconsistencias del reporte de seguimiento 2020 del PESEM de Relaciones Exteriores: "
-        "avances que no se recalculan, diferencias entre el anexo y el cuerpo, errores de texto."
-    ),
+    title=lambda **_: tab_title("Calidad de datos", get_dataset().meta),
+    description=lambda **_: _description(),
 )
 
 
@@ -223,98 +229,107 @@ def _counts(findings: pd.DataFrame, groups: list) -> html.P:
     )
 
 
-@cached_layout()
+def _kind_section(kind: str, label: str, rows: pd.DataFrame) -> html.Section:
+    help_text = KIND_HELP.get(kind)
+    return html.Section(
+        [
+            html.H2(
+                [label, html.Span(f" ({len(rows)})", className="text-body-secondary")],
+                className="h4",
+            ),
+            html.P(help_text, className="text-body-secondary") if help_text else None,
+            html.Div(findings_table(kind, label, rows), className="table-responsive"),
+        ],
+        id=kind_anchor(kind),
+        className="calidad-kind",
+        tabIndex="-1",
+    )
+
+
+def _intro(year: int) -> html.Div:
+    return html.Div(
+        [
+            html.P(
+                [
+                    f"Este tablero muestra las cifras del reporte de seguimiento {year} ",
+                    html.Strong("tal como fueron publicadas"),
+                    ": no corrige ningún valor. Esta página reúne los puntos donde el "
+                    "reporte no coincide consigo mismo (el Anexo 6.1 frente a las tablas "
+                    "de las secciones 2 y 3, el texto frente a las tablas) o con la "
+                    "aritmética (avances que no resultan de sus propios datos).",
+                ],
+                className="lead",
+            ),
+            html.P(
+                "Cada hallazgo indica dónde está, qué dice el reporte y qué se obtiene al "
+                "recalcular o al comparar, con un enlace a la página del objetivo (OES) o "
+                "de la acción estratégica (AES).",
+            ),
+        ],
+        id=Ids.INTRO,
+    )
+
+
+def _recommendation(ds: Dataset) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Recomendación del propio reporte", className="h5"),
+            html.Blockquote(
+                [
+                    html.P(recommendation(ds) or "—", className="mb-1"),
+                    html.Footer(
+                        f"Reporte de seguimiento {ds.meta.year}, sección "
+                        f"{SECTION_NUMBERS['recomendaciones']} (Recomendaciones)",
+                        className="blockquote-footer mb-0 mt-1",
+                    ),
+                ],
+                className="calidad-recommendation",
+            ),
+            html.P(
+                "Mostrar estas diferencias con claridad ayuda a que los órganos "
+                "responsables corrijan y reporten sus indicadores a tiempo.",
+                className="mt-2 text-body-secondary",
+            ),
+        ],
+        id=Ids.RECOMMENDATION,
+        className="mb-4",
+    )
+
+
+def _toc(groups: list[tuple[str, str, pd.DataFrame]]) -> html.Nav:
+    return html.Nav(
+        [
+            html.H2("Tipos de hallazgo", className="h5"),
+            html.Ul(
+                [
+                    html.Li(html.A(f"{label} ({len(rows)})", href=f"#{kind_anchor(kind)}"))
+                    for kind, label, rows in groups
+                ],
+                className="calidad-toc",
+            ),
+        ],
+        id=Ids.TOC,
+        className="mb-4",
+        **{"aria-label": "Tipos de hallazgo"},
+    )
+
+
 def layout(**_query: Any) -> html.Div:
     """The data-quality page (query parameters are ignored)."""
     ds = get_dataset()
-    findings = find_all(ds)
+    findings = ds.findings
     groups = grouped(findings) if len(findings) else []
-    advice = recommendation(ds)
-    sections = [
-        html.Section(
-            [
-                html.H2(
-                    [label, html.Span(f" ({len(rows)})", className="text-body-secondary")],
-                    className="h4",
-                ),
-                html.P(KIND_HELP.get(kind, ""), className="text-body-secondary")
-                if KIND_HELP.get(kind)
-                else None,
-                html.Div(findings_table(kind, label, rows), className="table-responsive"),
-            ],
-            id=kind_anchor(kind),
-            className="calidad-kind",
-            tabIndex="-1",
-        )
-        for kind, label, rows in groups
+    sections: list[Any] = [_kind_section(*group) for group in groups] or [
+        html.P("No se encontraron inconsistencias en los datos del reporte.", className="lead")
     ]
-    if not sections:
-        sections = [
-            html.P("No se encontraron inconsistencias en los datos del reporte.", className="lead")
-        ]
     return html.Div(
         [
             breadcrumbs([("Resumen", "/"), ("Calidad de datos", None)]),
             html.H1("Calidad de datos del reporte", className="h2"),
-            html.Div(
-                [
-                    html.P(
-                        [
-                            "Este tablero muestra las cifras del reporte de seguimiento 2020 ",
-                            html.Strong("tal como fueron publicadas"),
-                            ": no corrige ningún valor. Esta página reúne los puntos donde el "
-                            "reporte no coincide consigo mismo (el Anexo 6.1 frente a las tablas "
-                            "de las secciones 2 y 3, el texto frente a las tablas) o con la "
-                            "aritmética (avances que no resultan de sus propios datos).",
-                        ],
-                        className="lead",
-                    ),
-                    html.P(
-                        "Cada hallazgo indica dónde está, qué dice el reporte y qué se obtiene al "
-                        "recalcular o al comparar, con un enlace a la página del objetivo (OES) o "
-                        "de la acción estratégica (AES).",
-                    ),
-                ],
-                id=Ids.INTRO,
-            ),
+            _intro(ds.meta.year),
             _counts(findings, groups),
-            html.Section(
-                [
-                    html.H2("Recomendación del propio reporte", className="h5"),
-                    html.Blockquote(
-                        [
-                            html.P(advice or "—", className="mb-1"),
-                            html.Footer(
-                                "Reporte de seguimiento 2020, sección 5 (Recomendaciones)",
-                                className="blockquote-footer mb-0 mt-1",
-                            ),
-                        ],
-                        className="calidad-recommendation",
-                    ),
-                    html.P(
-                        "Mostrar estas diferencias con claridad ayuda a que los órganos "
-                        "responsables corrijan y reporten sus indicadores a tiempo.",
-                        className="mt-2 text-body-secondary",
-                    ),
-                ],
-                id=Ids.RECOMMENDATION,
-                className="mb-4",
-            ),
-            html.Nav(
-                [
-                    html.H2("Tipos de hallazgo", className="h5"),
-                    html.Ul(
-                        [
-                            html.Li(html.A(f"{label} ({len(rows)})", href=f"#{kind_anchor(kind)}"))
-                            for kind, label, rows in groups
-                        ],
-                        className="calidad-toc",
-                    ),
-                ],
-                id=Ids.TOC,
-                className="mb-4",
-                **{"aria-label": "Tipos de hallazgo"},
-            ),
+            _recommendation(ds),
+            _toc(groups),
             html.Div(sections, id=Ids.FINDINGS),
         ],
         className="calidad-page",

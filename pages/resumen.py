@@ -14,34 +14,25 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.cards import markdown, status_badge, summary_badge
 from components.charts import oes_status_overview
 from components.format import fmt_change_arrow, fmt_value
 from components.graph import chart_card
-from components.layout import (
-    cached_layout,
-    code_href,
-    markdown,
-    registered_path,
-    status_badge,
-    summary_badge,
-)
+from components.navigation import code_href, registered_path, tab_title
 from pesem import status as status_rules
-from pesem.findings import find_all
 from pesem.loader import Dataset, get_dataset
-from pesem.metrics import (
-    change_counts,
-    indicator_summary,
-    status_counts,
-)
-
-# TEMPORARY (issue 13 migration): owners replace these with ds.meta.
-_META = get_dataset().meta
-ASSESSED_YEAR, PREVIOUS_YEAR = _META.year, _META.previous_year
-EXPECTED_YEARS, ACHIEVED_YEARS = _META.expected_years, _META.achieved_years
+from pesem.metrics import change_counts, status_counts
+from pesem.report import ReportMeta
 
 
-TITLE = "Resumen — PESEM RREE 2020"
-FILE_PREFIX = "pesem-rree-2020"
+def _description() -> str:
+    meta = get_dataset().meta
+    return (
+        f"Estado {meta.year} de los indicadores del {meta.plan} del Sector {meta.sector}: "
+        f"cumplimiento de metas, variación respecto de {meta.previous_year} y avance de cada "
+        "objetivo."
+    )
+
 
 dash.register_page(
     __name__,
@@ -51,11 +42,8 @@ dash.register_page(
     nav_label="Resumen",
     preload=("graph", "markdown"),  # charts + the executive summary (components/page_bundles.py)
     name="Resumen",
-    title=TITLE,
-    description=(
-        "Estado 2020 de los indicadores del PESEM 2015-2021 del Sector Relaciones Exteriores: "
-        "cumplimiento de metas, variación respecto de 2019 y avance de cada objetivo."
-    ),
+    title=lambda **_: tab_title("Resumen", get_dataset().meta),
+    description=lambda **_: _description(),
 )
 
 
@@ -127,49 +115,48 @@ def findings_by_kind(findings: pd.DataFrame) -> list[tuple[str, list[str]]]:
 # --------------------------------------------------------------------------- figures
 
 
+def _stem(meta: ReportMeta) -> str:
+    return f"{meta.file_prefix}_resumen_oes"
+
+
 def export_figures(**_url_params: Any) -> list[tuple[str, go.Figure]]:
     """The page's charts as (file stem, figure), in page order."""
-    summary = indicator_summary(get_dataset())
-    return [(f"{FILE_PREFIX}_resumen_oes", oes_status_overview(summary))]
+    ds = get_dataset()
+    return [(_stem(ds.meta), oes_status_overview(ds.summary, meta=ds.meta))]
 
 
 # --------------------------------------------------------------------------- layout pieces
 
 
-def _status_kpis(ds: Dataset, summary: pd.DataFrame) -> html.Section:
+def _status_tile(code: str, n: int, rules: dict[str, Any]) -> dbc.Col:
+    meta = status_rules.label(code, rules)
+    tile = html.Div(
+        [
+            html.P(str(n), className="kpi-value"),
+            status_badge(meta["label"], meta["icon"], meta["color"]),
+        ],
+        className=f"kpi kpi-status kpi-{code}" + (" kpi-zero" if not n else ""),
+    )
+    return dbc.Col(tile, xs=6, md=4, lg=True)
+
+
+def _status_kpis(ds: Dataset) -> html.Section:
+    summary, meta = ds.summary, ds.meta
     counts = status_counts(summary)
-    tiles = []
-    for code in status_rules.STATUSES:
-        meta = status_rules.label(code, ds.status_rules)
-        tiles.append(
-            dbc.Col(
-                html.Div(
-                    [
-                        html.P(str(counts[code]), className="kpi-value"),
-                        status_badge(meta["label"], meta["icon"], meta["color"]),
-                    ],
-                    className=f"kpi kpi-status kpi-{code}"
-                    + (" kpi-zero" if not counts[code] else ""),
-                ),
-                xs=6,
-                md=4,
-                lg=True,
-            )
-        )
     n_oes = int((summary["level"] == "OES").sum())
     return html.Section(
         [
-            html.H2(
-                f"Estado de los {len(summary)} indicadores en {ASSESSED_YEAR}",
-                className="h4",
-            ),
+            html.H2(f"Estado de los {len(summary)} indicadores en {meta.year}", className="h4"),
             html.P(
                 f"{n_oes} indicadores de OES y {len(summary) - n_oes} indicadores de AES "
                 "(tomados del PEI), comparados con su logro esperado "
-                f"{ASSESSED_YEAR} o, si el PESEM no lo define, con la meta 2021.",
+                f"{meta.year} o, si el PESEM no lo define, con la meta {meta.plan_end}.",
                 className="text-body-secondary mb-2",
             ),
-            dbc.Row(tiles, className="g-3"),
+            dbc.Row(
+                [_status_tile(c, counts[c], ds.status_rules) for c in status_rules.STATUSES],
+                className="g-3",
+            ),
         ],
         id=Ids.STATUS_KPIS,
         className="mb-4",
@@ -177,153 +164,138 @@ def _status_kpis(ds: Dataset, summary: pd.DataFrame) -> html.Section:
     )
 
 
-def _change_kpis(summary: pd.DataFrame, n_findings: int) -> html.Section:
-    counts = change_counts(summary)
+def _change_tile(key: str, arrow: str, label: str, n: int) -> dbc.Col:
+    icon = html.Span(arrow, className="kpi-arrow", **{"aria-hidden": "true"}) if arrow else None
+    tile = html.Div(
+        [html.P([icon, str(n)], className="kpi-value"), html.P(label, className="kpi-label")],
+        className=f"kpi kpi-change kpi-{key}",
+    )
+    return dbc.Col(tile, xs=6, md=4, lg=True)
+
+
+def _findings_tile(n_findings: int) -> dbc.Col:
+    icon = html.Span("⚠", className="kpi-arrow", **{"aria-hidden": "true"})
+    link = html.A(
+        [
+            html.P([icon, str(n_findings)], className="kpi-value"),
+            html.P("inconsistencias de datos en el reporte", className="kpi-label"),
+            html.P("Ver cuáles y dónde ↓", className="kpi-note"),
+        ],
+        href=f"#{Ids.FINDINGS}",
+        className="kpi kpi-findings kpi-link",
+    )
+    return dbc.Col(link, xs=12, md=4, lg=True)
+
+
+def _change_kpis(ds: Dataset) -> html.Section:
+    counts = change_counts(ds.summary)
+    year, previous = ds.meta.year, ds.meta.previous_year
     tiles = [
-        dbc.Col(
-            html.Div(
-                [
-                    html.P(
-                        [
-                            html.Span(arrow, className="kpi-arrow", **{"aria-hidden": "true"})
-                            if arrow
-                            else None,
-                            str(counts[key]),
-                        ],
-                        className="kpi-value",
-                    ),
-                    html.P(text.format(y=ASSESSED_YEAR, p=PREVIOUS_YEAR), className="kpi-label"),
-                ],
-                className=f"kpi kpi-change kpi-{key}",
-            ),
-            xs=6,
-            md=4,
-            lg=True,
-        )
+        _change_tile(key, arrow, text.format(y=year, p=previous), counts[key])
         for key, arrow, text in CHANGE_TILES
     ]
-    tiles.append(
-        dbc.Col(
-            html.A(
-                [
-                    html.P(
-                        [
-                            html.Span("⚠", className="kpi-arrow", **{"aria-hidden": "true"}),
-                            str(n_findings),
-                        ],
-                        className="kpi-value",
-                    ),
-                    html.P("inconsistencias de datos en el reporte", className="kpi-label"),
-                    html.P("Ver cuáles y dónde ↓", className="kpi-note"),
-                ],
-                href=f"#{Ids.FINDINGS}",
-                className="kpi kpi-findings kpi-link",
-            ),
-            xs=12,
-            md=4,
-            lg=True,
-        )
-    )
     return html.Section(
         [
-            html.H2(f"Variación {PREVIOUS_YEAR} → {ASSESSED_YEAR}", className="h4"),
-            dbc.Row(tiles, className="g-3"),
+            html.H2(f"Variación {previous} → {year}", className="h4"),
+            dbc.Row([*tiles, _findings_tile(len(ds.findings))], className="g-3"),
         ],
         id=Ids.CHANGE_KPIS,
         className="mb-4",
-        **{"aria-label": f"Variación de los indicadores {PREVIOUS_YEAR}-{ASSESSED_YEAR}"},
+        **{"aria-label": f"Variación de los indicadores {previous}-{year}"},
     )
 
 
-def _indicator_line(row: pd.Series) -> html.Li:
-    change = fmt_change_arrow(row["change_pct"])
+def _indicator_line(row: pd.Series, meta: ReportMeta) -> html.Li:
+    previous = meta.previous_year
     change_note = (
-        f"{change} vs. {PREVIOUS_YEAR}"
+        f"{fmt_change_arrow(row['change_pct'])} vs. {previous}"
         if not pd.isna(row["change_pct"])
-        else f"sin comparación con {PREVIOUS_YEAR}"
+        else f"sin comparación con {previous}"
     )
+    figures = [
+        html.Span(
+            fmt_value(row["achieved_current"], row["unit"]),
+            className="oes-indicator-value",
+            title=f"Valor obtenido {meta.year}",
+        ),
+        html.Span(
+            change_note,
+            className="oes-indicator-change",
+            title=row["change_reason"] or f"Variación porcentual {previous}-{meta.year}",
+        ),
+        summary_badge(row),
+    ]
     return html.Li(
         [
             html.Span(row["name"], className="oes-indicator-name"),
-            html.Span(
-                [
-                    html.Span(
-                        fmt_value(row[f"achieved_{ASSESSED_YEAR}"], row["unit"]),
-                        className="oes-indicator-value",
-                        title=f"Valor obtenido {ASSESSED_YEAR}",
-                    ),
-                    html.Span(
-                        change_note,
-                        className="oes-indicator-change",
-                        title=row["change_reason"]
-                        or f"Variación porcentual {PREVIOUS_YEAR}-{ASSESSED_YEAR}",
-                    ),
-                    summary_badge(row),
-                ],
-                className="oes-indicator-figures",
-            ),
+            html.Span(figures, className="oes-indicator-figures"),
         ],
         className="oes-indicator",
     )
 
 
-def _oes_card(ds: Dataset, summary: pd.DataFrame, oes: pd.Series) -> dbc.Col:
-    code = oes["oes_code"]
+def _oes_card(ds: Dataset, oes: pd.Series) -> dbc.Col:
+    code, summary = oes["oes_code"], ds.summary
     rows = summary[(summary["oes_code"] == code) & (summary["level"] == "OES")]
-    return dbc.Col(
-        dbc.Card(
-            [
-                dbc.CardHeader(
-                    html.H3(
-                        dcc.Link(
-                            [html.Span(code, className="oes-code"), " ", oes["name"]],
-                            href=f"/oes/{code}",
-                            className="stretched-link oes-card-link",
-                        ),
-                        className="h5 mb-0",
-                    )
-                ),
-                dbc.CardBody(
-                    [
-                        html.P(
-                            f"Indicadores del OES — valor obtenido {ASSESSED_YEAR}",
-                            className="oes-card-section",
-                        ),
-                        html.Ul(
-                            [_indicator_line(r) for _, r in rows.iterrows()],
-                            className="list-unstyled mb-3",
-                        ),
-                        html.P(
-                            [
-                                html.Span("Acciones estratégicas: ", className="fw-bold"),
-                                aes_line(ds, summary, code),
-                            ],
-                            className="oes-aes-line mb-0",
-                        ),
-                    ]
-                ),
-                dbc.CardFooter(
-                    f"Ver el {code} y sus acciones estratégicas →", className="oes-card-footer"
-                ),
-            ],
-            className="oes-card h-100",
-        ),
-        xs=12,
-        lg=6,
+    title = dcc.Link(
+        [html.Span(code, className="oes-code"), " ", oes["name"]],
+        href=f"/oes/{code}",
+        className="stretched-link oes-card-link",
     )
+    body = [
+        html.P(
+            f"Indicadores del OES — valor obtenido {ds.meta.year}", className="oes-card-section"
+        ),
+        html.Ul(
+            [_indicator_line(r, ds.meta) for _, r in rows.iterrows()],
+            className="list-unstyled mb-3",
+        ),
+        html.P(
+            [
+                html.Span("Acciones estratégicas: ", className="fw-bold"),
+                aes_line(ds, summary, code),
+            ],
+            className="oes-aes-line mb-0",
+        ),
+    ]
+    card = dbc.Card(
+        [
+            dbc.CardHeader(html.H3(title, className="h5 mb-0")),
+            dbc.CardBody(body),
+            dbc.CardFooter(
+                f"Ver el {code} y sus acciones estratégicas →", className="oes-card-footer"
+            ),
+        ],
+        className="oes-card h-100",
+    )
+    return dbc.Col(card, xs=12, lg=6)
+
+
+def _code_links(codes: list[str]) -> list[Any]:
+    """``OES.01, AES.02.06``: each code linked to its page (codes without one as text)."""
+    links: list[Any] = []
+    for code in codes:
+        href = code_href(code)
+        links += [", "] if links else []
+        links.append(dcc.Link(code, href=href) if href else code)
+    return links
 
 
 def _findings_section(findings: pd.DataFrame) -> html.Section:
-    items = []
-    for label, codes in findings_by_kind(findings):
-        n = int((findings["kind_label"] == label).sum())
-        links: list[Any] = []
-        for code in codes:
-            href = code_href(code)
-            if links:
-                links.append(", ")
-            links.append(dcc.Link(code, href=href) if href else code)
-        items.append(html.Li([html.Span(f"{label} ({n}): ", className="fw-bold"), *links]))
+    items = [
+        html.Li(
+            [
+                html.Span(
+                    f"{label} ({int((findings['kind_label'] == label).sum())}): ",
+                    className="fw-bold",
+                ),
+                *_code_links(codes),
+            ]
+        )
+        for label, codes in findings_by_kind(findings)
+    ]
+    calidad = registered_path("/calidad")
+    more = dcc.Link("Explicación de cada inconsistencia en «Calidad de datos» →", href=calidad)
     return html.Section(
         [
             html.H2("Inconsistencias del reporte", className="h4"),
@@ -333,14 +305,7 @@ def _findings_section(findings: pd.DataFrame) -> html.Section:
                 "documento. La página de cada OES y AES las explica en detalle.",
             ),
             html.Ul(items, className="mb-0"),
-            html.P(
-                dcc.Link(
-                    "Explicación de cada inconsistencia en «Calidad de datos» →", href=calidad
-                ),
-                className="mt-2 mb-0",
-            )
-            if (calidad := registered_path("/calidad"))
-            else None,
+            html.P(more, className="mt-2 mb-0") if calidad else None,
         ],
         id=Ids.FINDINGS,
         className="findings-box mb-4",
@@ -348,77 +313,75 @@ def _findings_section(findings: pd.DataFrame) -> html.Section:
     )
 
 
-@cached_layout()
+def _overview_table(summary: pd.DataFrame, meta: ReportMeta) -> pd.DataFrame:
+    rows = summary[summary["level"] == "OES"]
+    units = rows["unit"]
+    return pd.DataFrame(
+        {
+            "Indicador": rows["indicator_id"] + " " + rows["name"],
+            f"Valor obtenido {meta.year}": [
+                fmt_value(v, u) for v, u in zip(rows["achieved_current"], units, strict=True)
+            ],
+            "Meta de referencia": [
+                f"{fmt_value(v, u)} ({int(y)})"
+                for v, u, y in zip(
+                    rows["reference_target"], units, rows["reference_year"], strict=True
+                )
+            ],
+            "% de la meta": ["—" if pd.isna(d) else f"{d:,.0f}%" for d in rows["degree"]],
+            "Estado": rows["status_icon"] + " " + rows["status_label"],
+        }
+    )
+
+
+def _overview(ds: Dataset) -> Any:
+    year, final = ds.meta.year, ds.meta.plan_end
+    return chart_card(
+        Ids.OVERVIEW.value,
+        oes_status_overview(ds.summary, meta=ds.meta),
+        title="Indicadores de OES: cumplimiento respecto de la meta",
+        filename=_stem(ds.meta),
+        summary=(
+            f"Valor obtenido {year} de cada indicador de OES como porcentaje de su meta "
+            f"(el PESEM no define logros esperados {year} para los OES; se usa la meta {final}). "
+            "La línea discontinua marca el 100%."
+        ),
+        table=_overview_table(ds.summary, ds.meta),
+    )
+
+
 def layout(**_query: Any) -> html.Div:
     """The summary page (query parameters are ignored)."""
     ds = get_dataset()
-    summary = indicator_summary(ds)
-    findings = find_all(ds)
-    executive = ds.narrative.get("resumen_ejecutivo", "")
+    meta = ds.meta
     return html.Div(
         [
-            html.H1(f"Resumen del seguimiento {ASSESSED_YEAR}", className="h2"),
+            html.H1(f"Resumen del seguimiento {meta.year}", className="h2"),
             html.P(
-                f"{ds.report.get('plan', 'PESEM')} · Sector {ds.report.get('sector', '')}: "
-                f"¿se alcanzaron las metas en {ASSESSED_YEAR} y cómo cambiaron los indicadores "
-                f"respecto de {PREVIOUS_YEAR}?",
+                f"{meta.plan} · Sector {meta.sector}: ¿se alcanzaron las metas en {meta.year} y "
+                f"cómo cambiaron los indicadores respecto de {meta.previous_year}?",
                 className="lead",
             ),
-            _status_kpis(ds, summary),
-            _change_kpis(summary, len(findings)),
+            _status_kpis(ds),
+            _change_kpis(ds),
             html.Section(
                 [
                     html.H2("Objetivos estratégicos sectoriales (OES)", className="h4"),
-                    dbc.Row(
-                        [_oes_card(ds, summary, oes) for _, oes in ds.oes.iterrows()],
-                        className="g-4",
-                    ),
+                    dbc.Row([_oes_card(ds, oes) for _, oes in ds.oes.iterrows()], className="g-4"),
                 ],
                 id=Ids.OES_CARDS,
                 className="mb-4",
             ),
-            chart_card(
-                Ids.OVERVIEW.value,
-                oes_status_overview(summary),
-                title="Indicadores de OES: cumplimiento respecto de la meta",
-                filename=f"{FILE_PREFIX}_resumen_oes",
-                summary=(
-                    "Valor obtenido 2020 de cada indicador de OES como porcentaje de su meta "
-                    "(el PESEM no define logros esperados 2020 para los OES; se usa la meta 2021). "
-                    "La línea discontinua marca el 100%."
-                ),
-                table=_overview_table(summary),
-            ),
-            _findings_section(findings),
+            _overview(ds),
+            _findings_section(ds.findings),
             html.Details(
                 [
                     html.Summary("Resumen ejecutivo del reporte (texto original)"),
-                    html.Div(markdown(executive), className="mt-3"),
+                    html.Div(markdown(ds.narrative.get("resumen_ejecutivo", "")), className="mt-3"),
                 ],
                 id=Ids.EXEC_SUMMARY,
                 className="report-details mb-4",
             ),
         ],
         className="page-resumen",
-    )
-
-
-def _overview_table(summary: pd.DataFrame) -> pd.DataFrame:
-    rows = summary[summary["level"] == "OES"]
-    return pd.DataFrame(
-        {
-            "Indicador": rows["indicator_id"] + " " + rows["name"],
-            f"Valor obtenido {ASSESSED_YEAR}": [
-                fmt_value(v, u)
-                for v, u in zip(rows[f"achieved_{ASSESSED_YEAR}"], rows["unit"], strict=True)
-            ],
-            "Meta de referencia": [
-                f"{fmt_value(v, u)} ({int(y)})"
-                for v, u, y in zip(
-                    rows["reference_target"], rows["unit"], rows["reference_year"], strict=True
-                )
-            ],
-            "% de la meta": ["—" if pd.isna(d) else f"{d:,.0f}%" for d in rows["degree"]],
-            "Estado": rows["status_icon"] + " " + rows["status_label"],
-        }
     )

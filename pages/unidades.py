@@ -1,9 +1,9 @@
-"""Indicadores por unidad responsable: what each organic unit owns and how it is doing in 2020.
+"""Indicadores por unidad responsable: what each organic unit owns and how it is doing.
 
-One chart (semáforo status counts per unit) and one card per unit with its status counts
-(icon + text), how many of its indicators fell against 2019 and a link to the explorer filtered
-by that unit (``/explorar?unidad=DGC``). An indicator owned by several units (``DGA, DGE, DAO,
-DAM``) counts for each of them.
+One chart (semáforo status counts per unit in the assessed year) and one card per unit with its
+status counts (icon + text), how many of its indicators fell against the previous year and a
+link to the explorer filtered by that unit (``/explorar?unidad=DGC``). An indicator owned by
+several units (``DGA, DGE, DAO, DAM``) counts for each of them.
 """
 
 from __future__ import annotations
@@ -17,31 +17,39 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from components.cards import status_badge
 from components.graph import chart_card
-from components.layout import cached_layout, page_link, status_badge
+from components.navigation import page_link, tab_title
 from components.theme import PALETTE, empty_figure
 from pesem import explore
-from pesem.loader import get_dataset
-from pesem.metrics import indicator_summary
+from pesem.loader import Dataset, get_dataset
+from pesem.report import ReportMeta
 from pesem.status import STATUSES
 from pesem.status import label as status_label
 
 dash.register_page(
     __name__,
     path="/unidades",
-    title="Indicadores por unidad responsable — PESEM RREE 2020",
+    title=lambda **_: tab_title("Indicadores por unidad responsable", get_dataset().meta),
     name="Indicadores por unidad responsable",
-    description=(
+    description=lambda **_: (
         "Cuántos indicadores del PESEM tiene a su cargo cada unidad responsable y cómo van en "
-        "2020, con enlace a sus indicadores en el explorador."
+        f"{get_dataset().meta.year}, con enlace a sus indicadores en el explorador."
     ),
     order=5,
     nav=True,
     nav_label="Por unidad",
 )
 
-CHART_STEM = f"{explore.FILE_PREFIX}_unidades_estado"
-CHART_TITLE = "Estado 2020 de los indicadores de cada unidad responsable"
+
+def chart_stem(meta: ReportMeta) -> str:
+    """PNG name of the page's chart."""
+    return f"{meta.file_prefix}_unidades_estado"
+
+
+def chart_title(meta: ReportMeta) -> str:
+    """Title of the page's chart."""
+    return f"Estado {meta.year} de los indicadores de cada unidad responsable"
 
 
 class Ids(StrEnum):
@@ -105,133 +113,142 @@ def status_figure(units: pd.DataFrame, rules: dict[str, Any] | None = None) -> g
     return figure
 
 
-def _unit_card(row: dict[str, Any], rules: dict[str, Any]) -> dbc.Col:
-    unit, n = row["unit"], int(row["indicators"])
-    badges = []
-    for code in STATUSES:
-        if row[code]:
-            meta = status_label(code, rules)
-            badges.append(
-                html.Li(
-                    status_badge(
-                        f"{meta['label']}: {row[code]}",
-                        meta["icon"],
-                        PALETTE.get(code, meta["color"]),
-                        title=f"{row[code]} de {n} indicadores con estado «{meta['label']}»",
-                    )
-                )
-            )
-    shared = int(row["shared"])
-    comparable = n - int(row["not_comparable"])
-    change_line = (
-        f"Frente a 2019: {row['fell']} bajaron, {row['rose']} subieron, "
+def _badges(row: dict[str, Any], rules: dict[str, Any]) -> list[html.Li]:
+    n = int(row["indicators"])
+    items = []
+    for code in (c for c in STATUSES if row[c]):
+        meta = status_label(code, rules)
+        badge = status_badge(
+            f"{meta['label']}: {row[code]}",
+            meta["icon"],
+            PALETTE.get(code, meta["color"]),
+            title=f"{row[code]} de {n} indicadores con estado «{meta['label']}»",
+        )
+        items.append(html.Li(badge))
+    return items
+
+
+def _change_lines(row: dict[str, Any], previous_year: int) -> html.P:
+    """How many comparable indicators fell (the whole comparison as the tooltip)."""
+    comparable = int(row["indicators"]) - int(row["not_comparable"])
+    title = (
+        f"Frente a {previous_year}: {row['fell']} bajaron, {row['rose']} subieron, "
         f"{row['unchanged']} sin cambio"
         + (f", {row['not_comparable']} sin comparación" if row["not_comparable"] else "")
         + "."
     )
-    return dbc.Col(
-        dbc.Card(
-            [
-                dbc.CardHeader(
-                    html.H2(
-                        [
-                            html.Span(unit, className="uni-code"),
-                            html.Span(
-                                _plural(n, "indicador", "indicadores"), className="uni-count"
-                            ),
-                        ],
-                        className="h5 mb-0 d-flex justify-content-between gap-2",
-                    )
-                ),
-                dbc.CardBody(
-                    [
-                        html.Ul(badges, className="uni-statuses list-unstyled"),
-                        html.P(
-                            [
-                                html.Strong(f"{row['fell']} de {comparable} "),
-                                "comparables bajaron frente a 2019."
-                                if comparable
-                                else "Ninguno se puede comparar con 2019.",
-                            ],
-                            className="mb-1",
-                            title=change_line,
-                        ),
-                        html.P(
-                            (
-                                f"Compartidos con otras unidades: {shared}. "
-                                if shared
-                                else "Sin indicadores compartidos. "
-                            )
-                            + "Códigos: "
-                            + ", ".join(row["indicator_ids"]),
-                            className="small text-body-secondary mb-0",
-                        ),
-                    ]
-                ),
-                dbc.CardFooter(
-                    page_link(
-                        f"Ver {'su indicador' if n == 1 else f'sus {n} indicadores'} "
-                        "en el explorador →",
-                        href=explorer_href(unit),
-                        className="uni-link",
-                        title=f"Explorar los indicadores de {unit}",
-                    )
-                ),
-            ],
-            className="uni-card h-100",
-        ),
-        md=6,
-        xl=4,
-        className="mb-3",
+    return html.P(
+        [
+            html.Strong(f"{row['fell']} de {comparable} "),
+            f"comparables bajaron frente a {previous_year}."
+            if comparable
+            else f"Ninguno se puede comparar con {previous_year}.",
+        ],
+        className="mb-1",
+        title=title,
     )
 
 
-@cached_layout()
-def layout(**_query: Any) -> html.Div:
-    ds = get_dataset()
-    summary = indicator_summary(ds)
-    units = explore.unit_summary(summary)
-    rows = units.to_dict("records")
-    most = rows[0] if rows else None
-    table = pd.DataFrame(
+def _codes_line(row: dict[str, Any]) -> html.P:
+    shared = int(row["shared"])
+    text = (
+        f"Compartidos con otras unidades: {shared}. " if shared else "Sin indicadores compartidos. "
+    )
+    return html.P(
+        text + "Códigos: " + ", ".join(row["indicator_ids"]),
+        className="small text-body-secondary mb-0",
+    )
+
+
+def _unit_card(row: dict[str, Any], ds: Dataset) -> dbc.Col:
+    unit, n = row["unit"], int(row["indicators"])
+    header = html.H2(
+        [
+            html.Span(unit, className="uni-code"),
+            html.Span(_plural(n, "indicador", "indicadores"), className="uni-count"),
+        ],
+        className="h5 mb-0 d-flex justify-content-between gap-2",
+    )
+    link = page_link(
+        f"Ver {'su indicador' if n == 1 else f'sus {n} indicadores'} en el explorador →",
+        href=explorer_href(unit),
+        className="uni-link",
+        title=f"Explorar los indicadores de {unit}",
+    )
+    body = [
+        html.Ul(_badges(row, ds.status_rules), className="uni-statuses list-unstyled"),
+        _change_lines(row, ds.meta.previous_year),
+        _codes_line(row),
+    ]
+    card = dbc.Card(
+        [dbc.CardHeader(header), dbc.CardBody(body), dbc.CardFooter(link)],
+        className="uni-card h-100",
+    )
+    return dbc.Col(card, md=6, xl=4, className="mb-3")
+
+
+def _chart_table(units: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "Unidad": units["unit"],
             "Indicadores": units["indicators"],
             **{status_label(code, ds.status_rules)["label"]: units[code] for code in STATUSES},
-            "Bajaron vs. 2019": units["fell"],
+            f"Bajaron vs. {ds.meta.previous_year}": units["fell"],
         }
     )
-    summary_text = (
+
+
+def _chart_summary(units: pd.DataFrame) -> str:
+    if units.empty:
+        return "No hay unidades responsables en los datos."
+    most = units.iloc[0]
+    return (
         f"{len(units)} unidades responsables; {most['unit']} tiene más indicadores a su "
         f"cargo ({most['indicators']}). Cada barra suma los indicadores de la unidad por estado."
-        if most
-        else "No hay unidades responsables en los datos."
     )
+
+
+def _shared_example(summary: pd.DataFrame) -> str:
+    """`` (por ejemplo «DGA, DGE, DAO, DAM»)``: the units of the first shared indicator."""
+    shared = summary[summary["units_list"].map(len) > 1]
+    if shared.empty:
+        return ""
+    return f" (por ejemplo «{shared['responsible_units'].iloc[0]}»)"
+
+
+def _intro(units: pd.DataFrame, summary: pd.DataFrame, year: int) -> html.P:
+    return html.P(
+        [
+            f"Las {len(units)} unidades orgánicas responsables de los "
+            f"{len(summary)} indicadores del Anexo 6.1, con el estado de sus indicadores "
+            f"en {year}. Un indicador a cargo de varias unidades{_shared_example(summary)} "
+            "cuenta para cada una de ellas. Cada tarjeta lleva al ",
+            page_link("explorador", href=dash.get_relative_path("/explorar")),
+            " filtrado por esa unidad.",
+        ],
+        className="lead",
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    """The units page (query parameters are ignored)."""
+    ds = get_dataset()
+    units = explore.unit_summary(ds.summary)
     return html.Div(
         [
             html.H1("Indicadores por unidad responsable", className="h2"),
-            html.P(
-                [
-                    f"Las {len(units)} unidades orgánicas responsables de los "
-                    f"{len(summary)} indicadores del Anexo 6.1, con el estado de sus indicadores "
-                    "en 2020. Un indicador a cargo de varias unidades (por ejemplo «DGA, DGE, "
-                    "DAO, DAM») cuenta para cada una de ellas. Cada tarjeta lleva al ",
-                    page_link("explorador", href=dash.get_relative_path("/explorar")),
-                    " filtrado por esa unidad.",
-                ],
-                className="lead",
-            ),
-            html.H2("Estado 2020 por unidad", className="h4"),
+            _intro(units, ds.summary, ds.meta.year),
+            html.H2(f"Estado {ds.meta.year} por unidad", className="h4"),
             chart_card(
                 Ids.CHART.value,
                 status_figure(units, ds.status_rules),
-                title=CHART_TITLE,
-                filename=CHART_STEM,
-                summary=summary_text,
-                table=table,
+                title=chart_title(ds.meta),
+                filename=chart_stem(ds.meta),
+                summary=_chart_summary(units),
+                table=_chart_table(units, ds),
             ),
             dbc.Row(
-                [_unit_card(row, ds.status_rules) for row in rows],
+                [_unit_card(row, ds) for row in units.to_dict("records")],
                 id=Ids.CARDS.value,
                 className="uni-cards",
             ),
@@ -243,10 +260,9 @@ def layout(**_query: Any) -> html.Div:
 def export_figures(**_params: Any) -> list[tuple[str, go.Figure]]:
     """The page's chart as (file stem, figure)."""
     ds = get_dataset()
-    units = explore.unit_summary(indicator_summary(ds))
-    figure = status_figure(units, ds.status_rules)
+    figure = status_figure(explore.unit_summary(ds.summary), ds.status_rules)
     figure.update_layout(
-        title={"text": CHART_TITLE, "yref": "container", "y": 0.98, "yanchor": "top"},
+        title={"text": chart_title(ds.meta), "yref": "container", "y": 0.98, "yanchor": "top"},
         margin={"t": 110},
     )
-    return [(CHART_STEM, figure)]
+    return [(chart_stem(ds.meta), figure)]

@@ -13,7 +13,8 @@ same view. This module is the domain side of that page (no Dash):
 * :func:`download_name` — the file name of a filtered download (safe characters only).
 
 Query keys (Spanish, as the UI): ``unidad``, ``oes``, ``nivel``, ``estado`` (repeatable, or comma
-separated) and ``desde`` / ``hasta`` (single years, 2014–2021).
+separated) and ``desde`` / ``hasta`` (single years within :func:`year_bounds`: from the plan's
+baseline year to its final year).
 """
 
 from __future__ import annotations
@@ -30,14 +31,10 @@ import pandas as pd
 from pesem.export import tidy_long
 from pesem.loader import Dataset
 from pesem.metrics import split_units
+from pesem.report import ReportMeta
 from pesem.status import DEFAULT_RULES, STATUSES
 from pesem.status import label as status_label
-
-YEAR_MIN = 2014
-YEAR_MAX = 2021
-LEVELS = ("OES", "AES")
-LEVEL_LABELS = {"OES": "OES (objetivo estratégico)", "AES": "AES (acción estratégica)"}
-FILE_PREFIX = "pesem-rree-2020"
+from pesem.vocabulary import LEVEL_LABELS, LEVELS
 
 KEY_UNITS, KEY_OES, KEY_LEVELS, KEY_STATUSES = "unidad", "oes", "nivel", "estado"
 KEY_FROM, KEY_TO = "desde", "hasta"
@@ -48,14 +45,6 @@ _MULTI_KEYS = {
     KEY_OES: "oes",
     KEY_LEVELS: "levels",
     KEY_STATUSES: "statuses",
-}
-_KEY_NAMES = {
-    KEY_UNITS: "unidad responsable",
-    KEY_OES: "objetivo (OES)",
-    KEY_LEVELS: "nivel",
-    KEY_STATUSES: "estado",
-    KEY_FROM: "año desde",
-    KEY_TO: "año hasta",
 }
 _SHOWN_CHARS = 40
 
@@ -68,44 +57,56 @@ def _as_tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(v) for v in values))
 
 
+def year_bounds(meta: ReportMeta) -> tuple[int, int]:
+    """The years the explorer spans: the plan's baseline year (the year before it starts, the
+    usual baseline of its indicators) to the plan's final year."""
+    return meta.plan_start - 1, meta.plan_end
+
+
 @dataclass(frozen=True)
 class Filters:
-    """The explorer's filter state. Empty tuples mean "all"; years default to 2014–2021.
+    """The explorer's filter state. Empty tuples mean "all"; a year None means "no bound".
 
     Multi-valued fields keep the order in which they were chosen (duplicates dropped), so the
-    URL follows the user's selection.
+    URL follows the user's selection. :func:`parse_query` writes a year at the bound of the
+    report's range (:func:`year_bounds`) as None, so one view has one form.
     """
 
     units: tuple[str, ...] = ()
     oes: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
-    year_from: int = YEAR_MIN
-    year_to: int = YEAR_MAX
+    year_from: int | None = None
+    year_to: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("units", "oes", "levels", "statuses"):
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
-        object.__setattr__(self, "year_from", int(self.year_from))
-        object.__setattr__(self, "year_to", int(self.year_to))
+        for name in ("year_from", "year_to"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, None if value is None else int(value))
 
-    @property
-    def years(self) -> tuple[int, int]:
-        """``(year_from, year_to)``."""
-        return self.year_from, self.year_to
+    def includes(self, year: int) -> bool:
+        """Whether ``year`` lies in the filter's year range."""
+        after_start = self.year_from is None or self.year_from <= year
+        return after_start and (self.year_to is None or year <= self.year_to)
 
-    @property
-    def is_default(self) -> bool:
-        """True when nothing is filtered."""
-        return self == Filters()
+    def span(self, bounds: tuple[int, int]) -> tuple[int, int]:
+        """The year range as two years, an open end filled from ``bounds``."""
+        low, high = bounds
+        return (
+            low if self.year_from is None else self.year_from,
+            high if self.year_to is None else self.year_to,
+        )
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The values a query may name, taken from the dataset (canonical spelling)."""
+    """The values a query may name, taken from the dataset (canonical spelling), and its years."""
 
     units: tuple[str, ...]
     oes: tuple[str, ...]
+    years: tuple[int, int]
     levels: tuple[str, ...] = LEVELS
     statuses: tuple[str, ...] = STATUSES
     _lookup: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
@@ -119,9 +120,9 @@ class Vocabulary:
 
 
 def vocabulary(ds: Dataset) -> Vocabulary:
-    """Known responsible units (alphabetical) and OES codes (report order) of ``ds``."""
+    """Known responsible units (alphabetical), OES codes (report order) and years of ``ds``."""
     units = sorted({u for text in ds.indicators["responsible_units"] for u in split_units(text)})
-    return Vocabulary(units=tuple(units), oes=tuple(ds.oes["oes_code"]))
+    return Vocabulary(units=tuple(units), oes=tuple(ds.oes["oes_code"]), years=year_bounds(ds.meta))
 
 
 def _shown(value: str) -> str:
@@ -151,16 +152,15 @@ def _pairs(query: Query) -> list[tuple[str, str]]:
     return parse_qsl(text, keep_blank_values=True)
 
 
-def _parse_year(key: str, raw: str, notices: list[str]) -> int | None:
+def _parse_year(key: str, raw: str, bounds: tuple[int, int], notices: list[str]) -> int | None:
     text = raw.strip()
     if not re.fullmatch(r"\d{1,4}", text):
         notices.append(f"«{_shown(raw)}» no es un año válido para «{key}»; se ignoró.")
         return None
     year = int(text)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        notices.append(
-            f"El año {year} («{key}») está fuera del rango {YEAR_MIN}–{YEAR_MAX}; se ignoró."
-        )
+    low, high = bounds
+    if not low <= year <= high:
+        notices.append(f"El año {year} («{key}») está fuera del rango {low}–{high}; se ignoró.")
         return None
     return year
 
@@ -175,81 +175,171 @@ def _invalid_value_notice(key: str, value: str, vocab: Vocabulary) -> str:
     return f"El estado «{_shown(value)}» no es válido ({', '.join(vocab.statuses)}); se ignoró."
 
 
+@dataclass
+class _Parsed:
+    """What :func:`parse_query` has read so far."""
+
+    chosen: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in _MULTI_KEYS})
+    years: dict[str, int] = field(default_factory=dict)
+    unknown_keys: dict[str, None] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def add_values(self, key: str, raw_value: str, vocab: Vocabulary) -> None:
+        """The known values of a multi-valued key (comma separated), repetitions dropped."""
+        for part in raw_value.split(","):
+            if not part.strip():
+                continue
+            value = vocab.canonical(_MULTI_KEYS[key], part)
+            if value is None:
+                self.notices.append(_invalid_value_notice(key, part, vocab))
+            elif value in self.chosen[key]:
+                self.notices.append(f"«{value}» se repite en «{key}»; se ignoró la repetición.")
+            else:
+                self.chosen[key].append(value)
+
+    def add_year(self, key: str, raw_value: str, vocab: Vocabulary) -> None:
+        """``desde`` or ``hasta``: the first valid one counts."""
+        if not raw_value.strip():
+            return
+        year = _parse_year(key, raw_value, vocab.years, self.notices)
+        if year is None:
+            return
+        if key in self.years:
+            self.notices.append(f"«{key}» se repite; se usó {self.years[key]} y se ignoró {year}.")
+        else:
+            self.years[key] = year
+
+    def add_unknown(self, raw_key: str) -> None:
+        if raw_key.strip() and raw_key not in self.unknown_keys:
+            self.unknown_keys[raw_key] = None
+            self.notices.append(
+                f"El parámetro «{_shown(raw_key)}» no es un filtro del explorador; se ignoró."
+            )
+
+    def year_range(self, bounds: tuple[int, int]) -> tuple[int | None, int | None]:
+        """``desde`` and ``hasta`` in order (swapped when reversed); a bound itself is None."""
+        low, high = bounds
+        year_from, year_to = self.years.get(KEY_FROM, low), self.years.get(KEY_TO, high)
+        if year_from > year_to:
+            self.notices.append(
+                f"«desde» ({year_from}) era posterior a «hasta» ({year_to}); se intercambiaron."
+            )
+            year_from, year_to = year_to, year_from
+        return (None if year_from == low else year_from), (None if year_to == high else year_to)
+
+
 def parse_query(query: Query, ds: Dataset | Vocabulary) -> tuple[Filters, list[str]]:
     """The :class:`Filters` a URL query asks for, and a Spanish notice per ignored value.
 
     ``query`` is the ``search`` string (with or without ``?``), a mapping of key → value(s)
     (what Dash pages pass to ``layout``) or a list of (key, value) pairs. Values are matched
     case-insensitively against the dataset; multi-valued keys may repeat or hold comma-separated
-    values. Ignored: unknown keys, unknown units/OES/levels/statuses, years that are not
-    2014–2021, repeated values and a repeated ``desde``/``hasta`` (the first one counts). A
-    ``desde`` after ``hasta`` is swapped.
+    values. Ignored: unknown keys, unknown units/OES/levels/statuses, years outside the report's
+    range (:func:`year_bounds`), repeated values and a repeated ``desde``/``hasta`` (the first one
+    counts). A ``desde`` after ``hasta`` is swapped.
     """
     vocab = ds if isinstance(ds, Vocabulary) else vocabulary(ds)
-    notices: list[str] = []
-    chosen: dict[str, list[str]] = {k: [] for k in _MULTI_KEYS}
-    years: dict[str, int] = {}
-    unknown_keys: dict[str, None] = {}
+    parsed = _Parsed()
     for raw_key, raw_value in _pairs(query):
         key = raw_key.strip().casefold()
         if key in _MULTI_KEYS:
-            for part in raw_value.split(","):
-                if not part.strip():
-                    continue
-                value = vocab.canonical(_MULTI_KEYS[key], part)
-                if value is None:
-                    notices.append(_invalid_value_notice(key, part, vocab))
-                elif value in chosen[key]:
-                    notices.append(f"«{value}» se repite en «{key}»; se ignoró la repetición.")
-                else:
-                    chosen[key].append(value)
+            parsed.add_values(key, raw_value, vocab)
         elif key in (KEY_FROM, KEY_TO):
-            if not raw_value.strip():
-                continue
-            year = _parse_year(key, raw_value, notices)
-            if year is None:
-                continue
-            if key in years:
-                notices.append(f"«{key}» se repite; se usó {years[key]} y se ignoró {year}.")
-            else:
-                years[key] = year
-        elif raw_key.strip() and raw_key not in unknown_keys:
-            unknown_keys[raw_key] = None
-            notices.append(
-                f"El parámetro «{_shown(raw_key)}» no es un filtro del explorador; se ignoró."
-            )
-    year_from, year_to = years.get(KEY_FROM, YEAR_MIN), years.get(KEY_TO, YEAR_MAX)
-    if year_from > year_to:
-        notices.append(
-            f"«desde» ({year_from}) era posterior a «hasta» ({year_to}); se intercambiaron."
-        )
-        year_from, year_to = year_to, year_from
+            parsed.add_year(key, raw_value, vocab)
+        else:
+            parsed.add_unknown(raw_key)
+    year_from, year_to = parsed.year_range(vocab.years)
     filters = Filters(
-        units=tuple(chosen[KEY_UNITS]),
-        oes=tuple(chosen[KEY_OES]),
-        levels=tuple(chosen[KEY_LEVELS]),
-        statuses=tuple(chosen[KEY_STATUSES]),
+        units=tuple(parsed.chosen[KEY_UNITS]),
+        oes=tuple(parsed.chosen[KEY_OES]),
+        levels=tuple(parsed.chosen[KEY_LEVELS]),
+        statuses=tuple(parsed.chosen[KEY_STATUSES]),
         year_from=year_from,
         year_to=year_to,
     )
-    return filters, notices
+    return filters, parsed.notices
 
 
 def to_query(filters: Filters) -> str:
-    """The query string for ``filters`` (``?unidad=DGC&oes=OES.03&desde=2016``), ``""`` if none.
+    """The query string for ``filters`` (``?unidad=DGC&oes=OES.03&desde=…``), ``""`` if none.
 
     Keys always come in the order of :data:`QUERY_KEYS`; only non-default values are written.
     """
     pairs: list[tuple[str, str]] = []
     for key, attr in _MULTI_KEYS.items():
         pairs.extend((key, v) for v in getattr(filters, attr))
-    if filters.year_from != YEAR_MIN:
+    if filters.year_from is not None:
         pairs.append((KEY_FROM, str(filters.year_from)))
-    if filters.year_to != YEAR_MAX:
+    if filters.year_to is not None:
         pairs.append((KEY_TO, str(filters.year_to)))
     if not pairs:
         return ""
     return "?" + "&".join(f"{k}={quote(v, safe='.-_')}" for k, v in pairs)
+
+
+def values_query(units: Any, oes: Any, levels: Any, statuses: Any, years: Any) -> Query:
+    """The query of the explorer's widget values (checked boxes, the year slider's two ends).
+
+    Anything malformed (a bool, a one-ended range) means "no filter", never an error: the
+    values are then validated by :func:`parse_query` like a URL's.
+    """
+
+    def as_list(value: Any) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list | tuple):
+            return []
+        return [str(v) for v in value if v is not None]
+
+    query: dict[str, list[str]] = {
+        KEY_UNITS: as_list(units),
+        KEY_OES: as_list(oes),
+        KEY_LEVELS: as_list(levels),
+        KEY_STATUSES: as_list(statuses),
+    }
+    if isinstance(years, list | tuple) and len(years) == 2:
+        query[KEY_FROM] = as_list(years[:1])
+        query[KEY_TO] = as_list(years[1:])
+    return query
+
+
+def to_store(filters: Filters) -> dict[str, Any]:
+    """JSON form of ``filters`` (the explorer keeps it in the browser)."""
+    return {
+        "units": list(filters.units),
+        "oes": list(filters.oes),
+        "levels": list(filters.levels),
+        "statuses": list(filters.statuses),
+        "year_from": filters.year_from,
+        "year_to": filters.year_to,
+    }
+
+
+def from_store(data: Any, ds: Dataset | Vocabulary) -> Filters:
+    """The :class:`Filters` of a :func:`to_store` form, validated (defaults when malformed)."""
+    if not isinstance(data, dict):
+        return Filters()
+    years = [data.get("year_from"), data.get("year_to")]
+    query = values_query(
+        data.get("units"), data.get("oes"), data.get("levels"), data.get("statuses"), years
+    )
+    return parse_query(query, ds)[0]
+
+
+def caption(filters: Filters) -> str:
+    """The filters in words: ``"Unidad: DGC · Nivel: AES"`` (``"Todos los indicadores"``)."""
+    parts = []
+    for label, values in (
+        ("Unidad", filters.units),
+        ("OES", filters.oes),
+        ("Nivel", filters.levels),
+        ("Estado", [s.replace("_", " ") for s in filters.statuses]),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(values)}")
+    return " · ".join(parts) or "Todos los indicadores"
 
 
 def _units_column(summary: pd.DataFrame) -> pd.Series:
@@ -276,14 +366,9 @@ def apply(summary: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The rows of ``summary`` (one per indicator, report order kept) that pass ``filters``.
 
     Values inside one filter are alternatives (OR); different filters combine (AND). The year
-    range does not remove indicators, only year columns (see :func:`year_columns`).
+    range does not remove indicators, only year columns (see :meth:`Filters.includes`).
     """
     return summary[_mask(summary, filters)]
-
-
-def year_columns(kind: str, filters: Filters, years: Iterable[int]) -> list[str]:
-    """``expected_2016`` … columns of ``kind`` whose year lies in the filter's range."""
-    return [f"{kind}_{y}" for y in years if filters.year_from <= y <= filters.year_to]
 
 
 def _status_meta(code: str, ds: Dataset | None) -> dict[str, str]:
@@ -351,8 +436,8 @@ def unit_summary(summary: pd.DataFrame) -> pd.DataFrame:
     Columns: ``unit``, ``indicators`` (how many it owns, alone or shared), ``shared`` (how many of
     those are shared with other units), ``indicator_ids`` (list, report order), ``oes_codes``
     (list), one column per status code (``cumplido`` … ``sin_dato``), ``fell`` / ``rose`` /
-    ``unchanged`` / ``not_comparable`` (value 2020 vs 2019). Sorted by indicators owned
-    (descending), then unit code.
+    ``unchanged`` / ``not_comparable`` (value of the assessed year vs the previous one). Sorted
+    by indicators owned (descending), then unit code.
     """
     units_col = _units_column(summary)
     rows = []
@@ -400,26 +485,40 @@ def _safe(text: str) -> str:
     return re.sub(r"\.{2,}", ".", cleaned).strip("-.")
 
 
-def download_name(filters: Filters, ext: str, max_length: int = 120) -> str:
-    """``pesem-rree-2020_indicadores_DGC_OES.03.csv``: the filters in the name, safe characters.
-
-    Parts, in order: units, OES, levels, statuses (each joined with ``-``), then the year range
-    when narrowed. A name longer than ``max_length`` ends with ``_varios`` instead of its tail.
-    """
-    suffix = "." + _safe(ext.lstrip(".")).lower() if ext.strip(".") else ""
-    parts = [f"{FILE_PREFIX}_indicadores"]
+def _name_parts(filters: Filters, bounds: tuple[int, int]) -> list[str]:
+    """Units, OES, levels, statuses (each joined with ``-``), then the year range if narrowed."""
+    parts = []
     for attr in ("units", "oes", "levels", "statuses"):
-        values = [_safe(v) for v in getattr(filters, attr)]
-        values = [v for v in values if v]
+        values = [v for v in (_safe(v) for v in getattr(filters, attr)) if v]
         if values:
             parts.append("-".join(values))
-    if (filters.year_from, filters.year_to) != (YEAR_MIN, YEAR_MAX):
-        parts.append(f"{filters.year_from}-{filters.year_to}")
+    if (filters.year_from, filters.year_to) != (None, None):
+        year_from, year_to = filters.span(bounds)
+        parts.append(f"{year_from}-{year_to}")
+    return parts
+
+
+def download_name(filters: Filters, ext: str, meta: ReportMeta, max_length: int = 120) -> str:
+    """``{file_prefix}_indicadores_DGC_OES.03.csv``: the filters in the name, safe characters.
+
+    ``meta`` gives the prefix of every download (``meta.file_prefix``) and the year range.
+    A name longer than ``max_length`` ends with ``_varios`` instead of its tail.
+    """
+    suffix = "." + _safe(ext.lstrip(".")).lower() if ext.strip(".") else ""
+    parts = [f"{meta.file_prefix}_indicadores", *_name_parts(filters, year_bounds(meta))]
     stem = "_".join(parts)
     if len(stem) + len(suffix) > max_length:
         keep = max_length - len(suffix) - len("_varios")
         stem = stem[:keep].rstrip("-_.") + "_varios"
     return stem + suffix
+
+
+def figure_stem(filters: Filters, meta: ReportMeta) -> str:
+    """PNG name of the explorer's chart: ``{file_prefix}_explorar_cumplimiento[_filters]``."""
+    name = download_name(filters, "", meta)
+    return (
+        f"{meta.file_prefix}_explorar_cumplimiento" + name[len(f"{meta.file_prefix}_indicadores") :]
+    )
 
 
 def export_frame(ds: Dataset, indicator_ids: Iterable[str], filters: Filters) -> pd.DataFrame:
@@ -429,14 +528,14 @@ def export_frame(ds: Dataset, indicator_ids: Iterable[str], filters: Filters) ->
     always kept (like the explorer's baseline column), whatever its year.
     """
     frame = tidy_long(ds, list(indicator_ids))
-    in_range = frame["year"].between(filters.year_from, filters.year_to)
+    in_range = frame["year"].map(filters.includes)
     return frame[(frame["series"] == "baseline") | in_range].reset_index(drop=True)
 
 
 #: Form/query field of a filtered download listing the indicators left visible by the grid's
 #: own column filters (comma separated); absent or empty means "every filtered indicator".
 KEY_VISIBLE = "ids"
-#: Form field holding a whole explorer query (``unidad=DGC&desde=2019``): the download form sends
+#: Form field holding a whole explorer query (``unidad=DGC&nivel=AES``): the download form sends
 #: the page's filters in one field, so it never depends on how many values they have.
 KEY_QUERY = "q"
 
@@ -471,4 +570,4 @@ def filtered_download(
     visible = next((v for k, v in all_pairs if k.strip().casefold() == KEY_VISIBLE), None)
     filters, _ = parse_query(pairs, ds)
     frame = export_frame(ds, visible_ids(summary, filters, visible), filters)
-    return frame, download_name(filters, ext)
+    return frame, download_name(filters, ext, ds.meta)

@@ -97,9 +97,11 @@ def registration(module: str) -> dict[str, Any]:
 
 
 def nav_entry(module: str) -> tuple[str, int, bool, str, str]:
-    """A registered page's (path, order, nav, nav_label, title)."""
+    """A registered page's (path, order, nav, nav_label, title); a title function is called as
+    Dash calls it for a page without path variables."""
     page = registration(module)
-    return page["path"], page["order"], page["nav"], page["nav_label"], page["title"]
+    title = page["title"]() if callable(page["title"]) else page["title"]
+    return page["path"], page["order"], page["nav"], page["nav_label"], title
 
 
 def run_callback(

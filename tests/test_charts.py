@@ -9,11 +9,27 @@ import plotly.graph_objects as go
 import pytest
 
 from components import charts
-from components.theme import PALETTE, SOURCE_LINE, apply_theme
+from components.theme import PALETTE, apply_theme
 from pesem.loader import get_dataset
 from pesem.metrics import indicator_summary, series_table
 
 apply_theme()
+
+
+#: The report's years and source line, which every builder is given.
+META = get_dataset().meta
+
+
+def timeline(*args, **kwargs) -> go.Figure:
+    return charts.indicator_timeline(*args, meta=META, **kwargs)
+
+
+def avance(*args, **kwargs) -> go.Figure:
+    return charts.avance_bars(*args, meta=META, **kwargs)
+
+
+def overview(*args, **kwargs) -> go.Figure:
+    return charts.oes_status_overview(*args, meta=META, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +69,7 @@ def _is_empty_state(fig: go.Figure) -> bool:
 
 def test_timeline_series_values_from_the_annex(ds, summary):
     row = summary.loc["AES.03.04-1"]
-    fig = charts.indicator_timeline(row, series_table(ds, "AES.03.04-1"))
+    fig = timeline(row, series_table(ds, "AES.03.04-1"))
     base = _trace(fig, "baseline")
     assert base.x == (2013,) and base.y == (15147.0,)
     expected = _points(_trace(fig, "expected"))
@@ -66,15 +82,15 @@ def test_timeline_series_values_from_the_annex(ds, summary):
 
 
 def test_timeline_hover_uses_report_number_format_and_unit(ds, summary):
-    fig = charts.indicator_timeline(summary.loc["AES.03.04-1"], series_table(ds, "AES.03.04-1"))
+    fig = timeline(summary.loc["AES.03.04-1"], series_table(ds, "AES.03.04-1"))
     hover = dict(zip(_trace(fig, "achieved").x, _trace(fig, "achieved").customdata, strict=True))
     assert "37,368 (número)" in hover[2020]
     assert "Valor obtenido 2020" in hover[2020]
-    pct = charts.indicator_timeline(summary.loc["OES.04-1"], series_table(ds, "OES.04-1"))
+    pct = timeline(summary.loc["OES.04-1"], series_table(ds, "OES.04-1"))
     hover = dict(zip(_trace(pct, "achieved").x, _trace(pct, "achieved").customdata, strict=True))
     assert "83.33% (porcentaje)" in hover[2020]
     assert "72.2% (porcentaje)" in hover[2019]
-    ratio = charts.indicator_timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
+    ratio = timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
     hover = dict(
         zip(_trace(ratio, "achieved").x, _trace(ratio, "achieved").customdata, strict=True)
     )
@@ -84,12 +100,12 @@ def test_timeline_hover_uses_report_number_format_and_unit(ds, summary):
 
 def test_timeline_titles_axis_and_spanish_legend(ds, summary):
     row = summary.loc["OES.04-1"]
-    fig = charts.indicator_timeline(row, series_table(ds, "OES.04-1"))
+    fig = timeline(row, series_table(ds, "OES.04-1"))
     # the code first, then the name (the same "OES.04-1 · …" as everywhere on the pages)
     assert fig.layout.title.text.startswith("OES.04-1 · Porcentaje de países")
-    own = charts.indicator_timeline(row, title="Otro título")
+    own = timeline(row, title="Otro título")
     assert own.layout.title.text == "Otro título"
-    without_code = charts.indicator_timeline(row.drop("indicator_id"))
+    without_code = timeline(row.drop("indicator_id"))
     assert without_code.layout.title.text.startswith("Porcentaje de países")
     assert fig.layout.yaxis.title.text == "Porcentaje (%)"
     assert fig.layout.yaxis.ticksuffix == "%"
@@ -104,7 +120,7 @@ def test_timeline_titles_axis_and_spanish_legend(ds, summary):
 
 
 def test_timeline_says_why_targets_are_missing(ds, summary):
-    fig = charts.indicator_timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
+    fig = timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
     notes = " ".join(_annotations(fig))
     assert "Logro esperado 2017–2020" in notes and "ND" in notes
     missing = _trace(fig, "missing")
@@ -115,7 +131,7 @@ def test_timeline_says_why_targets_are_missing(ds, summary):
 
 
 def test_timeline_clips_old_baseline_with_annotation(ds, summary):
-    fig = charts.indicator_timeline(summary.loc["AES.01.10-1"], series_table(ds, "AES.01.10-1"))
+    fig = timeline(summary.loc["AES.01.10-1"], series_table(ds, "AES.01.10-1"))
     base = _trace(fig, "baseline")
     assert base.meta["clipped"] is True
     assert fig.layout.xaxis.range[0] > 2010  # the axis is not stretched to 1988
@@ -123,26 +139,26 @@ def test_timeline_clips_old_baseline_with_annotation(ds, summary):
     assert "línea de base 1988: 1" in _annotations(fig)
     assert "1988" in "".join(fig.layout.xaxis.ticktext)
     # 2012 is clipped too, 2013 extends the axis by one year.
-    assert _trace(charts.indicator_timeline(summary.loc["AES.03.01-1"]), "baseline").meta["clipped"]
-    extended = charts.indicator_timeline(summary.loc["AES.03.04-1"])
+    assert _trace(timeline(summary.loc["AES.03.01-1"]), "baseline").meta["clipped"]
+    extended = timeline(summary.loc["AES.03.04-1"])
     assert not _trace(extended, "baseline").meta["clipped"]
     assert 2013 in extended.layout.xaxis.tickvals
 
 
 def test_timeline_typo_cell_is_explained(ds, summary):
-    fig = charts.indicator_timeline(summary.loc["AES.02.06-1"], series_table(ds, "AES.02.06-1"))
+    fig = timeline(summary.loc["AES.02.06-1"], series_table(ds, "AES.02.06-1"))
     assert 2019 not in _points(_trace(fig, "achieved"))
     assert any("celda «s»" in text for text in _annotations(fig))
 
 
 @pytest.mark.parametrize("row", [{}, pd.Series(dtype=object), None])
 def test_timeline_empty_input(row):
-    assert _is_empty_state(charts.indicator_timeline(row))
+    assert _is_empty_state(timeline(row))
 
 
 def test_timeline_without_any_value_is_empty_state():
     row = {"name": "X", "unit": "numero", "baseline_value": float("nan"), "baseline_year": 2014}
-    fig = charts.indicator_timeline(row)
+    fig = timeline(row)
     assert _is_empty_state(fig)
     assert "valores" in fig.layout.annotations[0].text
 
@@ -151,7 +167,7 @@ def test_timeline_without_any_value_is_empty_state():
 
 
 def test_avance_bars_reported_vs_computed(summary):
-    fig = charts.avance_bars(summary.loc[["AES.02.01-1"]])
+    fig = avance(summary.loc[["AES.02.01-1"]])
     reported, computed = _trace(fig, "reported"), _trace(fig, "computed")
     assert list(reported.y) == ["Avance Tipo 1", "Avance Tipo 2"]
     assert list(reported.x) == [52.0, -1652.0]
@@ -165,13 +181,13 @@ def test_avance_bars_reported_vs_computed(summary):
 
 
 def test_avance_bars_flag_differences(summary):
-    fig = charts.avance_bars(summary.loc[["AES.04.01-1"]])
+    fig = avance(summary.loc[["AES.04.01-1"]])
     texts = list(_trace(fig, "computed").text)
     assert texts == ["37.5% ≠ reportado", "-100.0% ≠ reportado"]
 
 
 def test_avance_bars_not_computable_is_an_annotation_not_a_zero_bar(summary):
-    fig = charts.avance_bars(summary.loc[["AES.01.10-1"]])
+    fig = avance(summary.loc[["AES.01.10-1"]])
     reported, computed = _trace(fig, "reported"), _trace(fig, "computed")
     assert reported.x[1] is None and computed.x[1] is None
     notes = _annotations(fig)
@@ -182,7 +198,7 @@ def test_avance_bars_not_computable_is_an_annotation_not_a_zero_bar(summary):
 
 
 def test_avance_bars_several_indicators_are_labelled(summary):
-    fig = charts.avance_bars(summary.loc[["AES.01.10-1", "AES.01.10-2"]])
+    fig = avance(summary.loc[["AES.01.10-1", "AES.01.10-2"]])
     assert list(_trace(fig, "computed").y) == [
         "AES.01.10-1 · Avance Tipo 1",
         "AES.01.10-1 · Avance Tipo 2",
@@ -193,14 +209,14 @@ def test_avance_bars_several_indicators_are_labelled(summary):
 
 @pytest.mark.parametrize("rows", [pd.DataFrame(), None])
 def test_avance_bars_empty_input(rows):
-    assert _is_empty_state(charts.avance_bars(rows))
+    assert _is_empty_state(avance(rows))
 
 
 # --------------------------------------------------------------------------- oes_status_overview
 
 
 def test_oes_overview_degree_per_oes_indicator(summary):
-    fig = charts.oes_status_overview(summary.reset_index(drop=True))
+    fig = overview(summary.reset_index(drop=True))
     bar = fig.data[0]
     oes = summary[summary["level"] == "OES"]
     assert len(bar.y) == len(oes) == 7
@@ -229,20 +245,20 @@ def test_oes_overview_missing_degree_is_annotated():
                 "status_label": "Sin meta",
                 "status_icon": "○",
                 "status_reason": "sin logro esperado definido",
-                "achieved_2020": 1.0,
+                "achieved_current": 1.0,
                 "reference_target": math.nan,
                 "reference_year": 2020,
             }
         ]
     )
-    fig = charts.oes_status_overview(rows)
+    fig = overview(rows)
     assert fig.data[0].x == (None,)
     assert any("○ Sin meta" in text for text in _annotations(fig))
 
 
 def test_oes_overview_empty_input(summary):
-    assert _is_empty_state(charts.oes_status_overview(pd.DataFrame()))
-    assert _is_empty_state(charts.oes_status_overview(summary[summary["level"] == "AES"]))
+    assert _is_empty_state(overview(pd.DataFrame()))
+    assert _is_empty_state(overview(summary[summary["level"] == "AES"]))
 
 
 # --------------------------------------------------------------------------- large inputs
@@ -281,7 +297,7 @@ def test_oes_overview_of_hundreds_of_indicators_is_capped(summary):
     from components.theme import MIN_LEGIBLE_FONT_SIZE
 
     many = _copies(summary[summary["level"] == "OES"], 100)  # 700 OES indicators
-    fig = charts.oes_status_overview(many)
+    fig = overview(many)
     assert len(fig.data) == 1 and len(fig.data[0].y) == charts.MAX_OVERVIEW_ROWS == 25
     assert list(fig.data[0].y[:2]) == [
         f"{iid} · {charts._short(name)}"
@@ -289,24 +305,24 @@ def test_oes_overview_of_hundreds_of_indicators_is_capped(summary):
     ]
     assert _cap_notes(fig) == ["Se muestran 25 de 700 indicadores (los primeros de la lista)."]
     # the note gets its own line: the plot starts lower than without it
-    assert fig.layout.margin.t == charts.oes_status_overview(many[:25]).layout.margin.t + 19
+    assert fig.layout.margin.t == overview(many[:25]).layout.margin.t + 19
     assert min(font_sizes(slide_figure(fig).to_plotly_json())) >= MIN_LEGIBLE_FONT_SIZE
 
 
 def test_avance_bars_of_hundreds_of_indicators_are_capped(summary):
     many = _copies(summary, 100)  # 2,400 indicators
-    fig = charts.avance_bars(many)
+    fig = avance(many)
     for key in ("reported", "computed"):
         assert len(_trace(fig, key).y) == 2 * charts.MAX_AVANCE_INDICATORS
-    notes = [a for a in fig.layout.annotations if a.text != SOURCE_LINE]
+    notes = [a for a in fig.layout.annotations if a.text != META.source]
     # two "no informa" notes at most per drawn indicator, never one per input row
     assert len(notes) <= 2 * 2 * charts.MAX_AVANCE_INDICATORS + 1
     assert _cap_notes(fig) == ["Se muestran 25 de 2,400 indicadores (los primeros de la lista)."]
 
 
 def test_charts_of_the_report_are_not_capped(summary):
-    assert not _cap_notes(charts.oes_status_overview(summary))
-    fig = charts.avance_bars(summary)  # all 24 indicators
+    assert not _cap_notes(overview(summary))
+    fig = avance(summary)  # all 24 indicators
     assert len(_trace(fig, "computed").y) == 48
     assert not _cap_notes(fig)
 
@@ -322,25 +338,25 @@ def test_years_text():
 
 def test_shared_source_line_and_title_placement():
     """One source-line annotation and one title placement for every chart and slide."""
-    from components.theme import FONT_FAMILY, MUTED_COLOR, container_title, source_annotation
+    from components.theme import MUTED_COLOR, container_title, source_annotation
 
-    right = source_annotation(40)
+    right = source_annotation(META.source, 40)
     assert (right["text"], right["x"], right["xanchor"], right["yshift"]) == (
-        SOURCE_LINE,
+        META.source,
         1,
         "right",
         -40,
     )
     assert right["font"] == {"size": 12, "color": MUTED_COLOR}
-    left = source_annotation(88, side="left")
+    left = source_annotation(META.source, 88, side="left")
     assert (left["x"], left["xanchor"], left["yanchor"], left["yref"]) == (
         0,
         "left",
         "top",
         "paper",
     )
-    slide = source_annotation(50, size=18, family=FONT_FAMILY)
-    assert slide["font"] == {"family": FONT_FAMILY, "size": 18, "color": MUTED_COLOR}
+    larger = source_annotation(META.source, 50, size=18)
+    assert larger["font"] == {"size": 18, "color": MUTED_COLOR}
     pad = {"t": 14, "l": 16}
     title = container_title("Título", pad)
     corner = (title["x"], title["xanchor"], title["y"], title["yanchor"])
@@ -352,5 +368,5 @@ def test_shared_source_line_and_title_placement():
     )
     assert title["pad"] == pad
     assert title["pad"] is not pad  # a copy: the caller's dict is never shared by figures
-    fig = charts.oes_status_overview(indicator_summary(get_dataset()))
-    assert fig.layout.annotations[-1].to_plotly_json() == source_annotation(70)
+    fig = overview(indicator_summary(get_dataset()))
+    assert fig.layout.annotations[-1].to_plotly_json() == source_annotation(META.source, 70)

@@ -20,9 +20,12 @@ from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
+from components import explorer
 from pages import explorar, unidades
 from pages.explorar import Ids
+from pesem import explore
 from pesem.explore import Filters
+from pesem.loader import get_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -41,6 +44,8 @@ def _owned_by(unit: str) -> list[str]:
 
 
 DGC = _owned_by("DGC")
+#: The year slider's two ends: the report's whole range.
+ALL_YEARS = list(explore.year_bounds(get_dataset().meta))
 ALL_IDS = [r["indicator_id"] for r in _csv_rows("indicators.csv")]
 
 
@@ -102,10 +107,10 @@ def _sync(
         oes or [],
         levels or [],
         statuses or [],
-        years or [2014, 2021],
+        years or ALL_YEARS,
         clear,
         pathname,
-        stored if stored is not None else explorar.filters_to_store(Filters()),
+        stored if stored is not None else explore.to_store(Filters()),
     )
 
 
@@ -217,7 +222,7 @@ def test_same_query_is_not_pushed_again():
         [f"{Ids.UNITS.value}.value"],
         search="?unidad=DGC",
         units=["DGC"],
-        stored=explorar.filters_to_store(Filters(units=("DGC",))),
+        stored=explore.to_store(Filters(units=("DGC",))),
     )
     assert all(item is no_update for item in out)
 
@@ -242,14 +247,14 @@ def test_url_with_garbage_sets_notice_and_keeps_url():
         [f"{Ids.LOCATION.value}.search"],
         search="?unidad=NOEXISTE&desde=1900&x=%%%",
         units=["DGC"],
-        stored=explorar.filters_to_store(Filters(units=("DGC",))),
+        stored=explore.to_store(Filters(units=("DGC",))),
     )
     search, units, *_, notices, store = out
     assert search is no_update
     assert units == []
     text = " ".join(_texts(notices[0]))
     assert "NOEXISTE" in text and "1900" in text
-    assert store == explorar.filters_to_store(Filters())
+    assert store == explore.to_store(Filters())
 
 
 def test_tampered_widget_values_are_dropped():
@@ -266,12 +271,12 @@ def test_clear_button_resets_filters():
         units=["DGC"],
         years=[2016, 2020],
         clear=1,
-        stored=explorar.filters_to_store(Filters(units=("DGC",))),
+        stored=explore.to_store(Filters(units=("DGC",))),
     )
     search, units, *_, years, notices, store = out
     assert search == ""
-    assert units == [] and years == [2014, 2021]
-    assert store == explorar.filters_to_store(Filters())
+    assert units == [] and years == ALL_YEARS
+    assert store == explore.to_store(Filters())
 
 
 def test_sync_ignores_other_pages():
@@ -290,7 +295,7 @@ def test_sync_rejects_malformed_pathname(pathname):
 
 def test_update_view_follows_the_store():
     filters = Filters(units=("DGC",), year_from=2020)
-    store = explorar.filters_to_store(filters)
+    store = explore.to_store(filters)
     units_opts, oes_opts, levels_opts, status_opts, rows, cols, chart, count, query = run_callback(
         explorar.update_view, [f"{Ids.STORE.value}.data"], store
     )
@@ -303,9 +308,9 @@ def test_update_view_follows_the_store():
 
 
 def test_count_text():
-    assert explorar.count_text(0, 24) == "Ningún indicador (de 24)"
-    assert explorar.count_text(1, 24) == "1 indicador (de 24)"
-    assert explorar.count_text(5, 24, 2).endswith(
+    assert explorer.count_text(0, 24) == "Ningún indicador (de 24)"
+    assert explorer.count_text(1, 24) == "1 indicador (de 24)"
+    assert explorer.count_text(5, 24, 2).endswith(
         "· 2 visibles con los filtros de columna de la tabla"
     )
 

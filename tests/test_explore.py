@@ -7,15 +7,18 @@ pandas or pesem, so a bug shared by the loader and the explorer cannot hide itse
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
 from pesem import explore
-from pesem.explore import YEAR_MAX, YEAR_MIN, Filters
+from pesem.explore import Filters
+from pesem.loader import get_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+META = get_dataset().meta
 
 
 def _indicator_rows() -> list[dict[str, str]]:
@@ -121,7 +124,7 @@ def test_round_trip(ds, filters):
     assert notices == []
 
 
-def test_to_query_is_stable_and_only_non_defaults():
+def test_to_query_is_stable_and_only_non_defaults(ds):
     filters = Filters(
         statuses=("rezagado",),
         year_to=2020,
@@ -134,8 +137,25 @@ def test_to_query_is_stable_and_only_non_defaults():
         "?unidad=DGC&unidad=DAC&oes=OES.03&nivel=AES&estado=rezagado&desde=2016&hasta=2020"
     )
     assert explore.to_query(Filters()) == ""
-    assert explore.to_query(Filters(year_from=YEAR_MIN, year_to=YEAR_MAX)) == ""
+    low, high = explore.year_bounds(ds.meta)
+    whole_range, _ = explore.parse_query(f"desde={low}&hasta={high}", ds)
+    assert explore.to_query(whole_range) == ""
     assert explore.to_query(Filters(year_to=2020)) == "?hasta=2020"
+
+
+def test_the_year_range_is_the_reports(ds):
+    """From the plan's baseline year to its final year, whatever years the report has."""
+    assert explore.year_bounds(ds.meta) == (ds.meta.plan_start - 1, ds.meta.plan_end)
+    later = dataclasses.replace(
+        ds.meta, plan_start=2018, plan_end=2024, year=2023, previous_year=2022, file_prefix="x"
+    )
+    vocab = dataclasses.replace(explore.vocabulary(ds), years=explore.year_bounds(later))
+    assert explore.parse_query("desde=2017&hasta=2024", vocab) == (Filters(), [])
+    filters, notices = explore.parse_query("desde=2015&hasta=2023", vocab)
+    assert filters == Filters(year_to=2023)
+    assert notices == ["El año 2015 («desde») está fuera del rango 2017–2024; se ignoró."]
+    assert explore.download_name(filters, "csv", later) == "x_indicadores_2017-2023.csv"
+    assert Filters(year_to=2023).span(explore.year_bounds(later)) == (2017, 2023)
 
 
 def test_parse_accepts_dash_layout_kwargs_and_case(ds):
@@ -278,20 +298,21 @@ def test_unit_summary_fell_vs_2019(summary):
 
 def test_download_name():
     assert (
-        explore.download_name(Filters(units=("DGC",), oes=("OES.03",)), "csv")
+        explore.download_name(Filters(units=("DGC",), oes=("OES.03",)), "csv", META)
         == "pesem-rree-2020_indicadores_DGC_OES.03.csv"
     )
-    assert explore.download_name(Filters(), ".xlsx") == "pesem-rree-2020_indicadores.xlsx"
+    assert explore.download_name(Filters(), ".xlsx", META) == "pesem-rree-2020_indicadores.xlsx"
     name = explore.download_name(
         Filters(units=("DGC", "DAC"), statuses=("en_riesgo",), year_from=2016, year_to=2020),
         "xlsx",
+        META,
     )
     assert name == "pesem-rree-2020_indicadores_DGC-DAC_en-riesgo_2016-2020.xlsx"
 
 
 def test_download_name_is_safe_and_bounded():
     nasty = Filters(units=("../../etc/passwd", "Ñandú ü", 'a"b'), oes=("x" * 400,))
-    name = explore.download_name(nasty, "c/s v")
+    name = explore.download_name(nasty, "c/s v", META)
     assert re.fullmatch(r"[A-Za-z0-9._-]+", name), name
     assert len(name) <= 120
     assert ".." not in name  # no path traversal pieces

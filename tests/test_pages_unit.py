@@ -11,7 +11,8 @@ import pytest
 from dash import dcc, html
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
-from components.layout import canonical_aes, canonical_oes, registered_path
+from components.code_page import canonical_aes, canonical_oes
+from components.navigation import registered_path
 from pages import accion, objetivo, resumen
 from pesem.findings import find_all
 from pesem.metrics import change_counts, status_counts
