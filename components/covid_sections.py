@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.covid_charts import later_span
+from components.covid_recovery import later_span
 from components.covid_views import before_cell, pandemic_cell, recovery_table
 from components.format import fmt_change, fmt_pct, unit_label
 from components.navigation import code_href, nav_label, nav_pages, page_link

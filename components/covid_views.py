@@ -13,14 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from components.covid_charts import (
-    SPAN,
-    diverging_change,
-    dumbbell,
-    later_span,
-    recovery_chart,
-    trend_lines,
-)
+from components.covid_charts import SPAN, diverging_change, dumbbell
+from components.covid_recovery import later_span, recovery_chart
+from components.covid_trends import trend_lines
 from components.format import fmt_change, fmt_pct, fmt_value
 from components.graph import chart_card
 from pesem import covid

@@ -1,4 +1,5 @@
-"""components.covid_charts: dumbbell, diverging bars, trend lines and recovery of /covid."""
+"""The figures of /covid: components.covid_charts (dumbbell, diverging bars), covid_trends and
+covid_recovery."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import plotly.graph_objects as go
 import pytest
 
 from components import covid_charts as cc
+from components import covid_recovery as cr
+from components import covid_trends as ct
 from components.theme import PALETTE, apply_theme
 from pesem import covid
 from pesem.loader import get_dataset
@@ -60,8 +63,8 @@ def test_empty_comparison_gives_the_empty_state(builder, mode):
 
 
 def test_empty_trend_rows_and_recovery_give_the_empty_state():
-    assert _is_empty_state(cc.trend_lines(pd.DataFrame(), META))
-    assert _is_empty_state(cc.recovery_chart(pd.DataFrame(), pd.DataFrame(), META))
+    assert _is_empty_state(ct.trend_lines(pd.DataFrame(), META))
+    assert _is_empty_state(cr.recovery_chart(pd.DataFrame(), pd.DataFrame(), META))
 
 
 def test_unknown_mode_is_rejected(oes):
@@ -191,7 +194,7 @@ def test_hover_shows_values_as_printed_and_the_typo(comp):
 
 def test_trend_lines_small_multiples_with_targets(ds):
     rows = covid.trend_rows(ds, ["OES.04-1", "AES.03.04-1", "AES.02.06-1"])
-    figure = cc.trend_lines(rows, META)
+    figure = ct.trend_lines(rows, META)
     achieved = [t for t in figure.data if t.name == "Valor obtenido"]
     assert len(achieved) == 3  # one panel per indicator
     assert [t.showlegend for t in achieved] == [True, False, False]
@@ -214,7 +217,7 @@ def test_figures_carry_title_and_source(oes, ds):
     for figure in (
         cc.dumbbell(oes, META, "pct"),
         cc.diverging_change(oes, META, "abs"),
-        cc.trend_lines(covid.trend_rows(ds, list(oes["indicator_id"])), META),
+        ct.trend_lines(covid.trend_rows(ds, list(oes["indicator_id"])), META),
     ):
         assert figure.layout.title.text
         assert any(a.text == META.source for a in figure.layout.annotations)
@@ -231,10 +234,10 @@ def test_legend_is_inset_from_the_left_edge(oes):
 def test_trend_panel_titles_stay_within_their_panel(ds, comp):
     rows = covid.trend_rows(ds, list(comp["indicator_id"]))
     for ids in (list(comp["indicator_id"][:7]), list(comp["indicator_id"][:10])):
-        figure = cc.trend_lines(rows[rows["indicator_id"].isin(ids)], META)
+        figure = ct.trend_lines(rows[rows["indicator_id"].isin(ids)], META)
         titles = [a for a in figure.layout.annotations if a.text != META.source]
         assert len(titles) == len(ids)
-        width = cc.TREND_TITLE_WIDTH[cc.trend_columns(len(ids))]
+        width = ct.TREND_TITLE_WIDTH[ct.trend_columns(len(ids))]
         for annotation, iid in zip(titles, ids, strict=True):
             code, *name_lines = annotation.text.split("<br>")
             assert code == f"<b>{iid}</b>"
@@ -244,19 +247,19 @@ def test_trend_panel_titles_stay_within_their_panel(ds, comp):
             name = comp.set_index("indicator_id").loc[iid, "name"]
             assert annotation.hovertext.replace("<br>", " ").endswith(" ".join(name.split()))
     # OES.02-2 (4th column of the "Solo OES" view): cut with "…", never past its panel
-    title = cc._panel_title("Acciones de promoción cultural por órgano de servicio exterior", 4)
+    title = ct._panel_title("Acciones de promoción cultural por órgano de servicio exterior", 4)
     assert title == "Acciones de promoción cultural<br>por órgano de servicio exteri…"
 
 
 def test_trend_columns_keep_one_oes_in_two_rows():
-    assert [cc.trend_columns(n) for n in (1, 3, 4, 7, 8, 10)] == [1, 3, 4, 4, 4, 5]
+    assert [ct.trend_columns(n) for n in (1, 3, 4, 7, 8, 10)] == [1, 3, 4, 4, 4, 5]
 
 
 def test_ten_trend_panels_fit_a_slide(ds):
     """OES.01 has 10 indicators: 5 columns × 2 rows, not 3 rows taller than a slide."""
     ids = list(covid.comparison(ds).query("oes_code == 'OES.01'")["indicator_id"])
     assert len(ids) == 10
-    figure = cc.trend_lines(covid.trend_rows(ds, ids), META)
+    figure = ct.trend_lines(covid.trend_rows(ds, ids), META)
     axes = {t.xaxis for t in figure.data}
     assert len(axes) == 10
     assert figure.layout.height <= 900
@@ -270,7 +273,7 @@ def test_ten_trend_panels_fit_a_slide(ds):
         lambda c, r: cc.dumbbell(c, META, "abs", subtitle="OES.03 · Proteger los derechos"),
         lambda c, r: cc.diverging_change(c, META, "pct", subtitle="OES.03 · Proteger los derechos"),
         lambda c, r: cc.diverging_change(c, META, "abs", subtitle="OES.03 · Proteger los derechos"),
-        lambda c, r: cc.trend_lines(r, META, subtitle="OES.03 · Proteger los derechos"),
+        lambda c, r: ct.trend_lines(r, META, subtitle="OES.03 · Proteger los derechos"),
     ],
 )
 def test_subtitle_makes_room_above_the_legend(ds, comp, build):
@@ -295,7 +298,7 @@ def _without_subtitle(figure: go.Figure, part: pd.DataFrame, rows: pd.DataFrame)
         return cc.diverging_change(part, META, "abs")
     if title.startswith("Variación"):
         return cc.diverging_change(part, META, "pct")
-    return cc.trend_lines(rows, META)
+    return ct.trend_lines(rows, META)
 
 
 def test_long_subtitle_wraps_in_two_lines_at_most(oes):
@@ -341,7 +344,7 @@ def _synthetic_trend_rows(count: int) -> pd.DataFrame:
 
 def test_largest_changes_ranks_by_absolute_pct_change_and_keeps_the_order():
     rows = _synthetic_trend_rows(300)
-    chosen = cc.largest_changes(rows, 25)
+    chosen = ct.largest_changes(rows, 25)
     assert len(chosen) == 25
     order = list(dict.fromkeys(rows["indicator_id"]))
     assert chosen == sorted(chosen, key=order.index)  # the order they came in
@@ -350,7 +353,7 @@ def test_largest_changes_ranks_by_absolute_pct_change_and_keeps_the_order():
     assert all(iid in change for iid in chosen)  # no missing / zero 2019 value
     assert min(change[iid] for iid in chosen) >= sorted(change.values())[-25]
     # few indicators: all of them, as given
-    assert cc.largest_changes(rows[rows["indicator_id"].isin(order[:5])], 25) == order[:5]
+    assert ct.largest_changes(rows[rows["indicator_id"].isin(order[:5])], 25) == order[:5]
 
 
 def test_largest_changes_puts_the_not_comparable_last():
@@ -358,7 +361,7 @@ def test_largest_changes_puts_the_not_comparable_last():
     # two not comparable ones in their order (0 and 10).
     rows = _synthetic_trend_rows(30)
     order = list(dict.fromkeys(rows["indicator_id"]))
-    chosen = cc.largest_changes(rows, 27)
+    chosen = ct.largest_changes(rows, 27)
     assert set(order) - set(chosen) == {order[11], order[20], order[22]}
 
 
@@ -370,16 +373,16 @@ def test_trend_lines_of_thousands_of_indicators_is_capped_and_legible():
     from components.theme import MIN_LEGIBLE_FONT_SIZE
 
     rows = _synthetic_trend_rows(2500)
-    figure = cc.trend_lines(rows, META, subtitle="OES.01 · Sintético")
+    figure = ct.trend_lines(rows, META, subtitle="OES.01 · Sintético")
     panels = {t.xaxis for t in figure.data}
-    assert len(panels) == cc.MAX_TREND_PANELS == 25
-    assert len(figure.data) <= 2 * cc.MAX_TREND_PANELS
+    assert len(panels) == ct.MAX_TREND_PANELS == 25
+    assert len(figure.data) <= 2 * ct.MAX_TREND_PANELS
     assert sum(t.showlegend is not False for t in figure.data) == 2  # one entry per series
     subtitle = figure.layout.title.subtitle.text
     assert subtitle.startswith("OES.01 · Sintético<br>")
     assert "Se muestran 25 de 2,500 indicadores" in subtitle
     shown = [a.text.split("<br>")[0] for a in figure.layout.annotations if "<b>" in a.text]
-    assert shown == [f"<b>{iid}</b>" for iid in cc.largest_changes(rows, 25)]
+    assert shown == [f"<b>{iid}</b>" for iid in ct.largest_changes(rows, 25)]
     assert figure.layout.height <= 2000
     sizes = font_sizes(figure.to_plotly_json())
     assert sizes and min(sizes) >= MIN_LEGIBLE_FONT_SIZE
@@ -389,7 +392,93 @@ def test_trend_lines_of_thousands_of_indicators_is_capped_and_legible():
 
 def test_trend_lines_of_the_report_are_not_capped(ds, comp):
     rows = covid.trend_rows(ds, list(comp["indicator_id"]))
-    figure = cc.trend_lines(rows, META)
+    figure = ct.trend_lines(rows, META)
     assert len({t.xaxis for t in figure.data}) == len(comp) == 24
     assert not figure.layout.title.subtitle.text
     assert "Se muestran" not in figure.to_json()
+
+
+# --------------------------------------------------------------------------- another report
+
+
+@pytest.fixture(scope="module")
+def next_year(ds):
+    """The report one year later (see tests/test_covid.py), with its own source line."""
+    from tests.test_covid import shifted
+
+    return shifted(ds, 1, source="Fuente: Reporte de seguimiento del PESEM, 2021")
+
+
+def _source_texts(figure: go.Figure) -> list[str]:
+    return [a.text for a in figure.layout.annotations if a.text.startswith("Fuente:")]
+
+
+def test_charts_of_another_report_keep_the_pandemic_years_and_use_its_source(next_year):
+    meta = next_year.meta
+    comp = covid.comparison(next_year)
+    dumbbell = cc.dumbbell(comp, meta, "abs")
+    assert dumbbell.layout.title.text.startswith("2019 → 2020 por indicador")
+    assert {"2019", "2020"} <= {t.name for t in dumbbell.data}
+    assert _source_texts(dumbbell) == [meta.source]
+    assert _source_texts(cc.diverging_change(comp, meta, "abs")) == [meta.source]
+    # trends: the report's own years, the pandemic year's marker bigger, its 2021 target
+    figure = ct.trend_lines(covid.trend_rows(next_year, ["AES.03.04-1"]), meta)
+    line = next(t for t in figure.data if t.name == "Valor obtenido")
+    assert list(line.x) == [2017, 2018, 2019, 2020, 2021]
+    assert [size for x, size in zip(line.x, line.marker.size, strict=True) if size == 14] == [14]
+    assert line.marker.size[list(line.x).index(2020)] == 14
+    target = next(t for t in figure.data if t.name != "Valor obtenido")
+    assert (target.name, tuple(target.x), tuple(target.y)) == (
+        "Logro esperado 2021",
+        (2021,),
+        (18160,),
+    )
+    assert figure.layout.title.text.startswith("Evolución 2017–2021")
+    assert tuple(figure.layout.xaxis.range) == (2016.6, 2022.4)
+    assert _source_texts(figure) == [meta.source]
+    # no plan target for the assessed year: the final one, said so with both years
+    sur = ct.trend_lines(covid.trend_rows(next_year, ["OES.04-1"]), meta)
+    assert [t.name for t in sur.data][1] == "Meta 2022 del plan (no hay logro esperado 2021)"
+
+
+def test_recovery_chart_rows_states_and_later_years(next_year):
+    meta = next_year.meta
+    rec = covid.recovery(next_year)
+    path = covid.recovery_path(next_year)
+    figure = cr.recovery_chart(rec, path, meta)
+    assert figure.layout.title.text == "¿Recuperaron su nivel de 2019? 2019 → 2020 → 2021"
+    assert len(figure.layout.yaxis.categoryarray) == 24
+    # one line per state present, named by the state (the legend says what colours mean)
+    lines = {t.name: t for t in figure.data if t.mode == "lines"}
+    assert set(lines) == {
+        covid.RECOVERY_LABELS[s] for s in ("recovered", "not_recovered", "not_hit")
+    }
+    recovered = lines[covid.RECOVERY_LABELS["recovered"]]
+    assert recovered.line.color == cr.RECOVERY_COLORS["recovered"]
+    # AES.03.01-2: ○ 100, ◆ at its 2020 index, ■ at its 2021 index, labelled as recovered
+    row = rec.set_index("indicator_id").loc["AES.03.01-2"]
+    later = next(t for t in figure.data if t.name == "later")
+    i = [y.startswith("AES.03.01-2") for y in later.y].index(True)
+    assert later.x[i] == pytest.approx(row["index_latest"])
+    assert later.marker.symbol == "square"
+    labels = next(t for t in figure.data if t.name == "Etiquetas")
+    j = [y.startswith("AES.03.01-2") for y in labels.y].index(True)
+    assert labels.text[j] == "▲ Recuperó su nivel de 2019"
+    assert labels.x[j] == pytest.approx(row["index_latest"])  # right of its rightmost point
+    # rows without an index (a missing value, or 0 in 2019) say so at 100
+    texts = _texts(figure)
+    assert texts.count("○ No comparable") == 2
+    assert {"2019", "2020", "2021"} <= {t.name for t in figure.data if t.showlegend is not False}
+    assert _source_texts(figure) == [meta.source]
+
+
+def test_recovery_chart_of_one_oes_fits_a_slide(next_year):
+    from components.slide import SLIDE_HEIGHT, slide_figure
+
+    rec = covid.recovery(next_year)
+    path = covid.recovery_path(next_year)
+    for code, rows in covid.by_oes(rec):
+        figure = cr.recovery_chart(rows, path, next_year.meta, subtitle=code)
+        assert figure.layout.height <= SLIDE_HEIGHT
+        slide = slide_figure(figure, source=next_year.meta.source).to_plotly_json()
+        assert min(font_sizes(slide)) >= 16, code

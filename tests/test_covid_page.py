@@ -355,6 +355,93 @@ def font_sizes(node: Any) -> list[float]:
     return found
 
 
+# --------------------------------------------------------------------------- any report
+
+
+@pytest.fixture(scope="module")
+def next_year(ds):
+    """The report one year later (tests/test_covid.py): 2021 is a later year."""
+    from tests.test_covid import shifted
+
+    return shifted(ds, 1)
+
+
+@pytest.mark.parametrize(
+    ("years", "nav"), [(0, True), (1, True), (4, True), (6, False), (-6, False)]
+)
+def test_the_navbar_entry_follows_the_report_years(ds, years, nav):
+    """A report whose years (plan start to assessed year) leave out 2020 has no /covid entry."""
+    from tests.test_covid import shifted
+
+    meta = shifted(ds, years).meta
+    options = page.registration(meta)
+    assert options["nav"] is nav
+    assert options["path"] == "/covid"
+    assert options["title"].startswith("Impacto COVID-19 — ")
+    assert str(meta.year) in options["title"] and meta.plan in options["description"]
+
+
+def test_the_2020_report_says_it_has_no_later_years():
+    tree = page.layout()
+    line = text_of(by_id(tree, page.Ids.RECOVERY))
+    assert line == (
+        "Este reporte llega hasta 2020: aún no tiene años posteriores a 2020 para ver si los "
+        "indicadores recuperaron su nivel de 2019."
+    )
+    assert not any(str(g.id).startswith(page.Ids.RECOVERY_CHART.value) for g in graphs(tree))
+
+
+def test_the_next_report_compares_2019_with_2020_and_shows_the_recovery(next_year):
+    tree = page.content(next_year, "pct", "oes")
+    text = text_of(tree)
+    assert "Impacto de la COVID-19: 2019 frente a 2020" in text
+    assert "Reporte de seguimiento 2021, sección 1 (Resumen ejecutivo)" in text
+    prefix = next_year.meta.file_prefix
+    assert png_names(tree) == [
+        f"{prefix}_covid_{chart}" for chart in ("variacion", "2019-2020", "tendencias")
+    ] + [f"{prefix}_covid_recuperacion"]
+    assert graph_figure(tree, page.Ids.RECOVERY_CHART).layout.title.text.endswith("→ 2021")
+    recovery = by_id(tree, page.Ids.RECOVERY)
+    summary = text_of(recovery)
+    assert (
+        "1 de 12 indicadores que empeoraron en 2020 recuperaron su nivel de 2019 en 2021" in summary
+    )
+    assert "11 aún no lo recuperan" in summary
+    rows = [r for r in walk(recovery) if isinstance(r, html.Tr)]
+    assert len(rows) == 1 + 24  # header + every indicator
+    header = text_of(rows[0])
+    assert header == "Indicador 2019 2020 2021 Recuperación"
+    back = next(text_of(r) for r in rows if text_of(r).startswith("AES.03.01-2"))
+    assert back.endswith("7.8% 7.7% 9.48% ▲ Recuperó su nivel de 2019")
+    # the "todos" view: one recovery chart per OES, exported under the report's own prefix
+    stems = [chart.stem for chart in page.figures("abs", "todos", next_year)]
+    assert stems[-4:] == [f"{prefix}_covid_recuperacion-OES.0{i}" for i in range(1, 5)]
+    assert stems[0] == f"{prefix}_covid_variacion-absoluta-OES.01"
+
+
+@pytest.mark.parametrize(
+    ("years", "says"),
+    [
+        (6, "abarca los años 2021–2026, que no incluyen 2020"),
+        (-6, "abarca los años 2009–2014, que no incluyen 2020"),
+        (4, "no tiene valores obtenidos de 2019"),
+        (5, "no tiene valores obtenidos de 2019 ni de 2020"),
+    ],
+)
+def test_a_report_without_the_two_years_gets_a_page_that_says_so(ds, years, says):
+    from tests.test_covid import shifted
+
+    other = shifted(ds, years)
+    tree = page.content(other, "abs", "todos")
+    text = text_of(tree)
+    assert says in text
+    assert text.startswith("Resumen Impacto COVID-19 Impacto de la COVID-19 Este reporte")
+    assert not graphs(tree)
+    links = [n.href for n in walk(tree) if isinstance(n, dcc.Link)]
+    assert "/" in links and "/explorar" in links and "/covid" not in links
+    assert page.figures("pct", "oes", other) == []
+
+
 # --------------------------------------------------------------------------- /calidad
 
 
