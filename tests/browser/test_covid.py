@@ -9,7 +9,7 @@ from typing import Any
 
 from pesem.findings import find_all
 from pesem.loader import get_dataset
-from tests.browser.slide_js import SLIDE_JS
+from tests.browser.slide_download import SLIDE_PIXELS, chart_card, download_png, png_size
 
 GRAPHS = ("covid-variacion", "covid-2019-2020", "covid-tendencias")
 
@@ -153,13 +153,9 @@ def test_shared_link_restores_the_view_and_the_zip_exports_it(page):
     assert "absoluta" in figure(page, "covid-variacion-OES-01")["title"]
     _wait_url(page, "/covid?vista=abs&alcance=todos")  # opening it does not rewrite it
 
-    # Every card's "Descargar PNG" (and camera) slide is readable: nothing under 16 px.
-    for graph_id in PER_OES:
-        plot = page.locator(f"#{graph_id} .js-plotly-plot")
-        slide = plot.evaluate(SLIDE_JS)
-        assert slide is not None, f"{graph_id}: the chart card carries no slide patch"
-        min_font = min(slide["minFont"], slide["minDataFont"])
-        assert slide["height"] == 900 and min_font >= 16, (graph_id, slide)
+    # A card's "Descargar PNG" is this view's slide (fonts: tests/test_covid_page.py).
+    name, card_png = download_png(page, chart_card(page, f"#{PER_OES[0]}"))
+    assert png_size(card_png) == SLIDE_PIXELS
 
     # "Descargar todos los gráficos" exports this view: one slide per OES and chart.
     link = page.get_by_role("link", name="Descargar todos los gráficos")
@@ -168,6 +164,7 @@ def test_shared_link_restores_the_view_and_the_zip_exports_it(page):
     data = Path(info.value.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         pngs = [n for n in archive.namelist() if n.endswith(".png")]
+        assert archive.read(name) == card_png  # the button and the ZIP: the same slide
     assert pngs == [
         f"pesem-rree-2020_covid_{chart}-{code}.png"
         for chart in ("variacion-absoluta", "2019-2020-absoluta", "tendencias")

@@ -1,60 +1,53 @@
-"""Presenter export in a real browser: modebar camera, "Descargar PNG" and the page's ZIP.
+"""Presenter export in a real browser: "Descargar PNG", the modebar camera and the page's ZIP.
 
-For a chart of each page kind the camera and the button are clicked and the downloads captured:
-a 3200×1800 PNG (1600×900 at scale 2, whatever the window size) named after the chart, the same
-picture from both (the slide: title, source line, big fonts). Then "Descargar todos los gráficos"
-gives a ZIP with one such PNG per chart of the page. The Content-Security-Policy must let the
-export draw through data:/blob: images (a missing source would only show as a missing download).
+For a chart of each page kind: "Descargar PNG" downloads the chart's slide from the server, a
+3200×1800 PNG (1600×900 at scale 2, whatever the window size) named after the chart; the ZIP of
+the page ("Descargar todos los gráficos") holds the same PNG, byte for byte. The camera saves
+the chart as it is on screen at the same size and under the same name. The
+Content-Security-Policy must let plotly's camera draw through data:/blob: images.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import struct
 import urllib.request
 import zipfile
-from pathlib import Path
-from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.slide_js import SLIDE_JS
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SLIDE_PIXELS = (3200, 1800)
-SOURCE_LINE = (
-    "Fuente: Reporte de seguimiento del PESEM 2015-2021, Sector Relaciones Exteriores, 2020"
+from pesem.loader import get_dataset
+from tests.browser.slide_download import (
+    SLIDE_PIXELS,
+    chart_card,
+    download,
+    download_png,
+    png_size,
 )
-CAMERA_TITLE = "Descargar gráfica como PNG"  # plotly's es locale (assets/plotly-locale-es.js)
-NAME = re.compile(r"^pesem-rree-2020_[A-Za-z0-9._-]+\.png$")
 
-#: (page, file name of the chart whose camera and button are clicked, charts on the page)
+META = get_dataset().meta
+PREFIX = META.file_prefix
+CAMERA_TITLE = "Descargar gráfica como PNG"  # plotly's es locale (assets/plotly-locale-es.js)
+NAME = re.compile(rf"^{re.escape(PREFIX)}_[A-Za-z0-9._-]+\.png$")
+
+#: (page, file stem of the chart whose button and camera are clicked, charts on the page)
 CASES = [
-    ("/", "pesem-rree-2020_resumen_oes", 1),
-    ("/oes/OES.01", "pesem-rree-2020_OES.01-1_serie", 2),
-    ("/aes/AES.03.04", "pesem-rree-2020_AES.03.04-1_avance", 2),
-    ("/covid", "pesem-rree-2020_covid_variacion", 3),
+    ("/", f"{PREFIX}_resumen_oes", 1),
+    ("/oes/OES.01", f"{PREFIX}_OES.01-1_serie", 2),
+    ("/aes/AES.03.04", f"{PREFIX}_AES.03.04-1_avance", 2),
+    ("/covid", f"{PREFIX}_covid_variacion", 3),
 ]
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == PNG_SIGNATURE, "not a PNG"
-    assert data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
-
-
-def _download(page: Any, click: Any) -> tuple[str, bytes]:
-    with page.expect_download(timeout=30_000) as info:
-        click()
-    download = info.value
-    return download.suggested_filename, Path(download.path()).read_bytes()
-
-
-def _card(page: Any, filename: str) -> Any:
-    button = page.locator(f'button[data-filename="{filename}"]')
-    assert button.count() == 1, f"no chart {filename} on {page.url}"
-    return page.locator(".chart-card").filter(has=button)
+def _zip_members(page) -> dict[str, bytes]:
+    link = page.get_by_role("link", name="Descargar todos los gráficos")
+    assert link.count() == 1
+    name, data = download(page, link.click, timeout_ms=120_000)
+    assert re.fullmatch(rf"{re.escape(PREFIX)}_[A-Za-z0-9._-]+_graficos\.zip", name), name
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert META.source in archive.read("README.txt").decode("utf-8")
+        return {n: archive.read(n) for n in archive.namelist() if n.endswith(".png")}
 
 
 def test_csp_allows_image_export(live_server):
@@ -64,31 +57,24 @@ def test_csp_allows_image_export(live_server):
     assert "data:" in img_src and "blob:" in img_src, csp
 
 
-@pytest.mark.parametrize(("path", "filename", "charts"), CASES, ids=[c[0] for c in CASES])
-def test_camera_button_and_zip(page, path, filename, charts):
+@pytest.mark.parametrize(("path", "stem", "charts"), CASES, ids=[c[0] for c in CASES])
+def test_button_camera_and_zip(page, path, stem, charts):
     page.set_viewport_size({"width": 900, "height": 700})  # a small window: same PNG size
     page.open(path)
     assert page.locator(".chart-card").count() == charts
-    card = _card(page, filename)
+    card = chart_card(page, f'[data-filename="{stem}"]')
     plot = card.locator(".js-plotly-plot")
     plot.locator(".main-svg").first.wait_for()
 
-    # The slide that both exports draw: title, source inside, 1600×900, no font under 18 px.
-    slide = plot.evaluate(SLIDE_JS)
-    assert slide is not None, "the chart card carries no slide patch"
-    assert (slide["width"], slide["height"]) == (1600, 900)
-    assert slide["title"].strip()
-    assert any(SOURCE_LINE in text for text in slide["annotations"])
-    assert slide["minFont"] >= 18
-
-    # "Descargar PNG"
-    name, button_png = _download(
-        page, lambda: card.get_by_role("button", name="Descargar PNG").click()
-    )
-    assert name == f"{filename}.png" and NAME.match(name)
+    # "Descargar PNG": the slide, from the server, for this page
+    name, button_png = download_png(page, card)
+    assert name == f"{stem}.png" and NAME.match(name)
     assert png_size(button_png) == SLIDE_PIXELS
+    link = card.get_by_role("button", name="Descargar PNG")
+    query = parse_qs(urlsplit(link.get_attribute("href")).query)
+    assert query["pagina"] == [path] and query["grafico"] == [stem]
 
-    # Modebar camera: Spanish, no logo, no cloud; the same slide picture.
+    # Modebar camera: Spanish, no logo, no cloud; the chart as on screen, same size and name.
     plot.hover()
     camera = card.locator(f'.modebar-btn[data-title="{CAMERA_TITLE}"]')
     assert camera.count() == 1
@@ -100,24 +86,27 @@ def test_camera_button_and_zip(page, path, filename, charts):
     )
     assert "Cloud" not in titles and "Chart Studio" not in titles
     assert card.locator(".modebar-btn--logo").count() == 0
-    name, camera_png = _download(page, camera.click)
-    assert name == f"{filename}.png"
+    name, camera_png = download(page, camera.click)
+    assert name == f"{stem}.png"
     assert png_size(camera_png) == SLIDE_PIXELS
-    assert camera_png == button_png, "the camera does not export the slide"
 
-    # "Descargar todos los gráficos"
-    link = page.get_by_role("link", name="Descargar todos los gráficos")
-    assert link.count() == 1
-    name, data = _download(page, link.click)
-    assert re.fullmatch(r"pesem-rree-2020_[A-Za-z0-9._-]+_graficos\.zip", name), name
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = archive.namelist()
-        pngs = [n for n in names if n.endswith(".png")]
-        assert len(pngs) == charts and f"{filename}.png" in pngs
-        assert all(NAME.match(n) for n in pngs)
-        for member in pngs:
-            assert png_size(archive.read(member)) == SLIDE_PIXELS
-        assert SOURCE_LINE in archive.read("README.txt").decode("utf-8")
+    # "Descargar todos los gráficos": one slide per chart, the button's one among them
+    members = _zip_members(page)
+    assert len(members) == charts and all(NAME.match(n) for n in members)
+    assert all(png_size(png) == SLIDE_PIXELS for png in members.values())
+    assert members[f"{stem}.png"] == button_png, "the button and the ZIP differ"
+    page.assert_clean()
+
+
+def test_button_exports_the_filtered_view(page):
+    """The explorer's filters live in the address bar: the PNG is the filtered chart."""
+    page.open("/explorar?oes=OES.02")
+    card = chart_card(page, "[data-png-chart]")
+    stem = card.locator("[data-png-chart]").get_attribute("data-png-chart")
+    assert stem == f"{PREFIX}_explorar_cumplimiento_OES.02"
+    name, button_png = download_png(page, card)
+    assert name == f"{stem}.png" and png_size(button_png) == SLIDE_PIXELS
+    assert _zip_members(page) == {name: button_png}
     page.assert_clean()
 
 
