@@ -114,3 +114,19 @@ def test_no_zip_button_without_charts(page):
     page.open("/calidad")
     assert page.get_by_role("link", name="Descargar todos los gráficos").count() == 0
     page.assert_clean()
+
+
+def test_zip_button_follows_in_app_navigation(page):
+    """The bar reads the URL from its own dcc.Location: it changes with the router's pages."""
+    page.open("/")
+    link = page.get_by_role("link", name="Descargar todos los gráficos")
+    assert parse_qs(urlsplit(link.get_attribute("href")).query)["pagina"] == ["/"]
+    navbar = page.locator(".pesem-navbar")
+    navbar.get_by_role("link", name="Calidad de datos").click()
+    page.wait_for_url("**/calidad")
+    link.wait_for(state="detached")
+    navbar.get_by_role("link", name="Por unidad").click()
+    page.wait_for_url("**/unidades")
+    link.wait_for()
+    assert parse_qs(urlsplit(link.get_attribute("href")).query)["pagina"] == ["/unidades"]
+    page.assert_clean()
