@@ -1,6 +1,7 @@
-"""PESEM 2015-2021 follow-up dashboard (Sector Relaciones Exteriores, report 2020).
+"""The dashboard of a plan follow-up report (CEPLAN layout): Dash app, shell layout, server.
 
 Run with ``make run`` (gunicorn, gunicorn.conf.py) or ``python app.py`` for a quick local look.
+Everything about the report (names, years, source line) comes from ``data/report.yaml``.
 """
 
 from __future__ import annotations
@@ -9,33 +10,30 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, html
 
-from components import page_bundles, plotly_bundle
-from components.routing import page_for
-from components.theme import SOURCE_LINE, apply_theme
-from pesem import server as pesem_server
+import web
+from components.navigation import nav_label, nav_pages
+from components.page_bundles import page_bundles
+from components.routing import is_page_path
+from components.theme import apply_theme
 from pesem.loader import get_dataset
 from web import slides
 
 # Fail at import (and so at gunicorn start-up, preload_app=True) when a data file is malformed.
 DATASET = get_dataset()
+META = DATASET.meta
 apply_theme()
-
-TITLE = "Seguimiento del PESEM 2015-2021 · Relaciones Exteriores · 2020"
 
 app = Dash(
     __name__,
     use_pages=True,
-    title=TITLE,
+    title=META.title,
     update_title=None,
-    description=(
-        "Tablero del reporte de seguimiento 2020 del Plan Estratégico Sectorial Multianual "
-        "(PESEM) 2015-2021 del Sector Relaciones Exteriores del Perú."
-    ),
+    description=f"Tablero del {META.title[:1].lower()}{META.title[1:]}.",
     # Bootstrap is served from assets/vendor/ (listed first, so app.css overrides it).
     external_stylesheets=[],
     assets_path_ignore=["vendor"],
     suppress_callback_exceptions=True,
-    compress=False,  # pesem.server installs flask-compress (zstd/br/gzip, cached bundles)
+    compress=False,  # web.static installs flask-compress (zstd/br/gzip, cached bundles)
     serve_locally=True,
 )
 app.config.external_stylesheets = [app.get_asset_url("vendor/bootstrap.min.css")]
@@ -57,21 +55,16 @@ app.index_string = """<!DOCTYPE html>
 </html>"""
 
 
-def nav_pages() -> list[dict]:
-    """Registered pages with ``nav=True``, ordered by their ``order``."""
-    pages = [page for page in dash.page_registry.values() if page.get("nav")]
-    return sorted(pages, key=lambda page: (page.get("order") is None, page.get("order") or 0))
-
-
 def navbar() -> dbc.Navbar:
+    """The brand and one link per page registered with ``nav=True``."""
     links = [
         dbc.NavItem(
             dbc.NavLink(
-                page.get("nav_label") or page["name"],
+                nav_label(page),
                 href=page["relative_path"],
                 active="exact",
                 # a page whose library the other pages leave out needs a new document
-                external_link=bool(page_bundles.page_bundles(page)),
+                external_link=bool(page_bundles(page)),
             )
         )
         for page in nav_pages()
@@ -79,10 +72,7 @@ def navbar() -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(
-                    "PESEM 2015-2021 · RR.EE. · Seguimiento 2020",
-                    href=dash.get_relative_path("/"),
-                ),
+                dbc.NavbarBrand(META.brand, href=dash.get_relative_path("/")),
                 dbc.Nav(links, navbar=True, className="flex-wrap"),
             ],
             fluid=True,
@@ -95,19 +85,6 @@ def navbar() -> dbc.Navbar:
     )
 
 
-def is_page_path(path: str) -> bool:
-    """Whether ``path`` is a registered page (same matching as Dash's pages router).
-
-    A page with a ``path_template`` may register ``path_exists=callable(**path_variables)`` so
-    that, e.g., ``/oes/OES.09`` answers HTTP 404 too.
-    """
-    page, variables = page_for(path)
-    if not page:
-        return False
-    path_exists = page.get("path_exists")
-    return bool(path_exists(**variables)) if callable(path_exists) else True
-
-
 app.layout = html.Div(
     [
         html.A("Saltar al contenido principal", href="#main-content", className="skip-link"),
@@ -118,20 +95,15 @@ app.layout = html.Div(
             tabIndex="-1",
         ),
         html.Footer(
-            dbc.Container(html.P(SOURCE_LINE, className="mb-0 py-3"), fluid="xl"),
+            dbc.Container(html.P(META.source, className="mb-0 py-3"), fluid="xl"),
             className="pesem-footer mt-4",
         ),
     ]
 )
 
 server = app.server
-plotly_bundle.register(server)
-_dash_config = app._config
-# The page config need not tell every visitor the server's exact Python build.
-app._config = lambda: {k: v for k, v in _dash_config().items() if k != "python_version"}
-pesem_server.register(server, page_matcher=is_page_path, script_hashes=app.csp_hashes)
 slides.install(app, resolve_page=is_page_path)  # chart PNGs, the page's ZIP + its button
-page_bundles.install(app)  # dash-ag-grid's script only with /explorar
+web.install(app)  # last: routes, errors, headers (the CSP hashes every inline script defined)
 
 if __name__ == "__main__":
     app.run(debug=False)

@@ -18,7 +18,7 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 
-# Request limits (the app itself caps bodies at 1 MiB, see pesem/server.py).
+# Request limits (the app itself caps bodies at 1 MiB, see web/__init__.py).
 limit_request_line = 8190
 limit_request_fields = 100
 
@@ -29,26 +29,3 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # No control socket: it lives at a fixed per-user path, and two servers (e.g. `make run` and the
 # test suite) would fight over it.
 control_socket_disable = True
-
-
-def when_ready(server):  # noqa: ARG001 (gunicorn's hook signature)
-    """In the master, after the app is loaded and before the workers fork.
-
-    Builds the page layouts once (the workers inherit them instead of each paying the first
-    build; PESEM_WARM_SECONDS bounds it, default 20), then hands freed heap back to the OS and
-    freezes the garbage collector's view of these long-lived objects, so forked workers start
-    smaller and do not copy the shared pages when the collector walks them.
-    """
-    import contextlib
-    import ctypes
-    import gc
-
-    import dash
-
-    from components.layout import warm_layouts
-
-    warm_layouts(dash.page_registry, float(os.environ.get("PESEM_WARM_SECONDS", "20")))
-    gc.collect()
-    gc.freeze()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)

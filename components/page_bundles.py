@@ -1,11 +1,11 @@
-"""Serve a component library's script only with the pages that render it; preload chart code.
+"""Which component libraries and lazy chunks each page renders (the policy; web/ applies it).
 
 Dash writes the main bundle of every imported component library into every page's HTML. Two of
 them are dead weight on most pages: dash-ag-grid's (1.3 MB, 0.36 MB compressed, plus its parse
 time: the largest script after plotly.js) renders only on ``/explorar``, and Dash's built-in
 DataTable bundle renders nowhere. A page names the libraries it renders with the registry key
 ``bundles`` (``register_page(..., bundles=("dash_ag_grid",))``); the index HTML of any other
-URL leaves their scripts out.
+URL leaves their scripts out (:mod:`web.page_bundles`).
 
 The Dash renderer cannot load a library's main bundle later, so a document that started on
 another page must never *client-side* navigate to a page with ``bundles``: links to such a page
@@ -18,17 +18,10 @@ Pages also announce the lazily loaded chunks they render with ``<link rel="prelo
 
 from __future__ import annotations
 
-import logging
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from dash import Dash
-from flask import has_request_context, request
-
 from components.routing import page_for
-
-log = logging.getLogger(__name__)
 
 #: Libraries left out of pages that do not list them, and the path fragment of their script.
 DEFERRED: Mapping[str, str] = {
@@ -55,8 +48,6 @@ BUNDLE_PRELOADS: Mapping[str, tuple[str, ...]] = {
     "dash_ag_grid": ("/_dash-component-suites/dash_ag_grid/async-community.js",),
 }
 
-_SCRIPT = re.compile(r'<script src="(?P<src>[^"]+)"></script>\s*')
-
 
 def page_bundles(page: Mapping[str, Any] | None) -> frozenset[str]:
     """The deferred libraries a registered page renders (its ``bundles`` key)."""
@@ -76,34 +67,3 @@ def page_preloads(page: Mapping[str, Any] | None) -> list[str]:
     for name in page.get("preload", DEFAULT_PRELOAD):
         urls.extend(CHUNKS[name])
     return urls
-
-
-def preload_links(urls: Iterable[str], prefix: str = "/") -> str:
-    """``<link rel="preload" as="script">`` tags for ``urls`` under ``prefix``."""
-    return "".join(
-        f'<link rel="preload" href="{prefix.rstrip("/")}{url}" as="script">' for url in urls
-    )
-
-
-def strip_scripts(scripts: str, keep: Iterable[str]) -> str:
-    """``scripts`` (Dash's ``<script src>`` tags) without the deferred libraries not in ``keep``."""
-    dropped = [DEFERRED[name] for name in DEFERRED if name not in set(keep)]
-
-    def drop(match: re.Match[str]) -> str:
-        return "" if any(part in match["src"] for part in dropped) else match[0]
-
-    return _SCRIPT.sub(drop, scripts)
-
-
-def install(app: Dash) -> None:
-    """Make ``app``'s index HTML carry only the deferred libraries of the requested page."""
-    interpolate = app.interpolate_index
-
-    def interpolate_index(**kwargs: Any) -> str:
-        page = page_for(request.path)[0] if has_request_context() else None
-        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
-        prefix = app.config.requests_pathname_prefix or "/"
-        kwargs["css"] = kwargs.get("css", "") + preload_links(page_preloads(page), prefix)
-        return interpolate(**kwargs)
-
-    app.interpolate_index = interpolate_index  # type: ignore[method-assign]

@@ -1,11 +1,31 @@
-"""URL path → registered Dash page, with the pages router's own matching (one place for it)."""
+"""URL path → registered Dash page (one matcher for the 404 status, page bundles and exports).
+
+Only Dash's public page registry (``dash.page_registry``: each entry's ``path`` and
+``path_template``) is read. A path template's variable matches anything, as in Dash's router
+(``/oes/<code>`` matches ``/oes/`` and ``/oes/a/b`` too): a page that must not exist for some
+values registers ``path_exists=callable(**path_variables)``.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 import dash
-from dash._pages import _path_to_page  # the pages router's own matcher (private, stable since 2.5)
+
+_VARIABLE = re.compile(r"<([^<>]+)>")
+
+
+@lru_cache(maxsize=64)
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """``oes/<code>`` → ``^oes/(?P<code>.*)$`` (static parts literal)."""
+    parts = _VARIABLE.split(template.strip("/"))
+    regex = "".join(
+        f"(?P<{part}>.*)" if position % 2 else re.escape(part)
+        for position, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$", re.DOTALL)
 
 
 def page_for(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -13,5 +33,22 @@ def page_for(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
     ``path`` may carry the app's prefix and a query string (``/explorar?unidad=DGC``).
     """
-    page, variables = _path_to_page(dash.strip_relative_path(path.split("?", 1)[0]) or "")
-    return page or {}, dict(variables or {})
+    wanted = (dash.strip_relative_path(path.split("?", 1)[0]) or "").strip("/")
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        if template:
+            match = _template_pattern(template).match(wanted)
+            if match:
+                return page, match.groupdict()
+        if wanted == str(page["path"]).strip("/"):
+            return page, {}
+    return {}, {}
+
+
+def is_page_path(path: str) -> bool:
+    """Whether ``path`` is an existing page (its ``path_exists``, if any, agrees)."""
+    page, variables = page_for(path)
+    if not page:
+        return False
+    path_exists = page.get("path_exists")
+    return bool(path_exists(**variables)) if callable(path_exists) else True

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -78,6 +79,24 @@ def summary(ds: Dataset) -> pd.DataFrame:
     from pesem.metrics import indicator_summary
 
     return indicator_summary(ds)
+
+
+def page_variants(page: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Layout keyword sets covering a registered page: ``[{}]``, or every existing code.
+
+    A page with a ``path_template`` (``/oes/<code>``) gets each OES and AES code of the dataset
+    that its ``path_exists`` accepts.
+    """
+    template = page.get("path_template")
+    if not template:
+        return [{}]
+    from pesem.loader import get_dataset
+
+    ds = get_dataset()
+    (variable,) = re.findall(r"<([^<>]+)>", template)
+    exists = page.get("path_exists") or (lambda **_: True)
+    codes = [*ds.oes["oes_code"], *ds.aes["aes_code"]]
+    return [{variable: code} for code in codes if exists(**{variable: code})]
 
 
 # --------------------------------------------------------------------------- live server

@@ -286,7 +286,7 @@ def test_fuzz_near_valid_bodies_for_every_callback(
 
 def test_huge_values_within_the_body_limit(client, afterwards_ok, signatures):
     """Every callback with ~600 KB strings and a 20,000-item list as input values."""
-    from pesem.server import MAX_CONTENT_LENGTH
+    from web import MAX_CONTENT_LENGTH
 
     for spec in signatures:
         for huge in ("x" * 600_000, ["OES.01"] * 20_000, {"k" * 1000: "v" * 100_000}):

@@ -1,4 +1,8 @@
-"""components.page_bundles: dash-ag-grid's script only with /explorar, and no link can miss it."""
+"""Page bundles (components.page_bundles, web.page_bundles): AG Grid's script only with /explorar.
+
+And no link can miss it. The Dash output format the script dropping relies on is checked in
+tests/test_compat.py.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ from components.page_bundles import (
     DEFERRED,
     needs_full_load,
     page_bundles,
-    strip_scripts,
 )
+from tests.conftest import page_variants
+from web.page_bundles import strip_scripts
 
 GRID_SCRIPT = DEFERRED["dash_ag_grid"]
 TABLE_SCRIPT = DEFERRED["dash_table"]
@@ -41,10 +46,11 @@ def test_strip_scripts_drops_only_the_deferred_libraries_not_kept():
             "/assets/pesem.js?m=1",
         )
     )
-    assert GRID_SCRIPT not in strip_scripts(tags, ())
-    assert TABLE_SCRIPT not in strip_scripts(tags, ())
-    assert "react@18" in strip_scripts(tags, ()) and "/assets/pesem.js" in strip_scripts(tags, ())
-    kept = strip_scripts(tags, ("dash_ag_grid",))
+    assert GRID_SCRIPT not in strip_scripts(tags, frozenset())
+    assert TABLE_SCRIPT not in strip_scripts(tags, frozenset())
+    stripped = strip_scripts(tags, frozenset())
+    assert "react@18" in stripped and "/assets/pesem.js" in stripped
+    kept = strip_scripts(tags, frozenset({"dash_ag_grid"}))
     assert GRID_SCRIPT in kept and TABLE_SCRIPT not in kept
 
 
@@ -85,8 +91,7 @@ def _links(node: Any) -> Iterator[Any]:
 def _all_layouts() -> Iterator[tuple[str, Any]]:
     yield "shell", dashboard.app.layout
     for page in dash.page_registry.values():
-        warm = page.get("warm")
-        for params in warm() if callable(warm) else [{}]:
+        for params in page_variants(page):
             yield f"{page['module']} {params}", page["layout"](**params)
 
 
@@ -135,8 +140,7 @@ def _component_types(node: Any) -> Iterator[type]:
 @pytest.mark.parametrize("page", list(dash.page_registry.values()), ids=lambda p: p["module"])
 def test_every_page_preloads_exactly_the_chunks_it_renders(page):
     rendered: set[type] = set()
-    warm = page.get("warm")
-    for params in warm() if callable(warm) else [{}]:
+    for params in page_variants(page):
         rendered |= set(_component_types(page["layout"](**params)))
     needed = {
         name

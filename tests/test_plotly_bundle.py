@@ -1,6 +1,6 @@
 """The vendored partial plotly.js bundle draws every trace the pages build.
 
-dcc.Graph gets plotly.js' *basic* bundle (components/plotly_bundle.py); a trace type outside it
+dcc.Graph gets plotly.js' *basic* bundle (web/plotly_bundle.py); a trace type outside it
 would render as an empty chart without any server error, so every figure every page can show or
 export is checked here.
 """
@@ -16,11 +16,13 @@ import dash
 import plotly.graph_objects as go
 import pytest
 from plotly.basedatatypes import BaseTraceType
+from plotly.offline import get_plotlyjs_version
 
 import app  # noqa: F401  (registers the pages)
-from components import vendor
-from components.plotly_bundle import BUNDLE, BUNDLE_TRACE_TYPES
 from pesem.covid import KEY_MODE, KEY_SCOPE, MODES, SCOPES
+from tests.conftest import page_variants
+from web import vendor
+from web.plotly_bundle import BUNDLE, BUNDLE_TRACE_TYPES
 
 
 def _figures_in(node: Any) -> Iterator[Any]:
@@ -45,13 +47,13 @@ def _pages() -> list[dict[str, Any]]:
 
 
 def _params(page: dict[str, Any]) -> list[dict[str, Any]]:
-    warm = page.get("warm")
-    return warm() if callable(warm) else [{}]
+    return page_variants(page)
 
 
 def test_the_vendored_bundle_is_plotly_basic_at_the_python_packages_version():
     body = (Path(vendor.__file__).parent / BUNDLE).read_bytes()
-    assert f"plotly.js (basic - minified) v{vendor.__version__}".encode() in body[:200]
+    # the version plotly's Python package reports for the plotly.js it ships (and kaleido uses)
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}".encode() in body[:200]
     assert b"cdn.plot.ly" not in body  # the one edit: topojsonURL points at /assets
 
 

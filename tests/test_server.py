@@ -1,4 +1,4 @@
-"""pesem/server.py through Flask's test client (no browser): headers, 404, 400/413, downloads."""
+"""The web package through Flask's test client (no browser): headers, 404, 400/413, downloads."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 from dash import Input, Output
 from dash.exceptions import PreventUpdate
+from plotly.offline import get_plotlyjs_version
 
-from pesem.server import build_csp, validate_callback_body
+from components.navigation import nav_pages
 from tests.callback_bodies import CALLBACK_URL, callback_body, router_body
 from tests.conftest import ROOT, run_gunicorn
+from web.callbacks import MalformedCallback, validate_body
+from web.security import content_security_policy
 
 ROUTER_BODY = router_body(changed=("pathname", "search"))
 
@@ -74,10 +77,10 @@ def test_csp_hashes_cover_every_inline_script(client):
         assert f"'sha256-{digest}'" in csp
 
 
-def test_build_csp_is_deterministic():
-    assert build_csp(["'sha256-b'", "'sha256-a'", "'sha256-a'"]) == build_csp(
-        ["'sha256-a'", "'sha256-b'"]
-    )
+def test_csp_script_sources_are_deterministic_and_strict():
+    policy = content_security_policy(["'sha256-b'", "'sha256-a'", "'sha256-a'"])
+    assert policy == content_security_policy(["'sha256-a'", "'sha256-b'"])
+    assert policy["script-src"] == "'self' 'sha256-a' 'sha256-b'"
 
 
 def test_cache_headers(client):
@@ -136,7 +139,7 @@ def test_not_found_page_is_registered_outside_the_navbar(dash_app):
 
     pages = [p for p in dash.page_registry.values() if p["module"].endswith("not_found_404")]
     assert len(pages) == 1 and not pages[0].get("nav")
-    assert pages[0]["module"] not in {p["module"] for p in dash_app.nav_pages()}
+    assert pages[0]["module"] not in {p["module"] for p in nav_pages()}
 
 
 def test_healthz(client, dash_app):
@@ -203,16 +206,34 @@ def test_huge_body_is_413_and_server_survives(client):
     assert client.post(CALLBACK_URL, json=ROUTER_BODY).status_code == 200
 
 
-def test_validate_callback_body_accepts_pattern_matching_ids():
-    validate_callback_body(
-        {
-            "output": "..x.children..",
-            "outputs": [[{"id": {"type": "g", "index": "a"}, "property": "figure"}]],
-            "inputs": [[{"id": {"type": "b", "index": 1}, "property": "n_clicks", "value": 2}]],
-            "state": [],
-            "changedPropIds": ['{"index":1,"type":"b"}.n_clicks'],
-        }
-    )
+PATTERN_MAP = {
+    '..{"index":["ALL"],"type":"g"}.figure..': {
+        "inputs": [{"id": '{"index":["ALL"],"type":"b"}', "property": "n_clicks"}],
+        "state": [],
+        "callback": object(),
+    }
+}
+
+
+def test_validate_body_matches_pattern_matching_ids():
+    body = {
+        "output": '..{"index":["ALL"],"type":"g"}.figure..',
+        "outputs": [[{"id": {"type": "g", "index": "a"}, "property": "figure"}]],
+        "inputs": [[{"id": {"type": "b", "index": 1}, "property": "n_clicks", "value": 2}]],
+        "state": [],
+        "changedPropIds": ['{"index":1,"type":"b"}.n_clicks'],
+    }
+    validate_body(body, PATTERN_MAP)
+    for wrong in (
+        {"type": "other", "index": 1},  # a static key that differs
+        {"type": "b"},  # a key missing
+        {"type": "b", "index": [1]},  # not a plain value
+    ):
+        bad = {**body, "inputs": [[{"id": wrong, "property": "n_clicks", "value": 2}]]}
+        with pytest.raises(MalformedCallback):
+            validate_body(bad, PATTERN_MAP)
+    with pytest.raises(MalformedCallback):  # ALL names a list of components, never one
+        validate_body({**body, "outputs": [body["outputs"][0][0]]}, PATTERN_MAP)
 
 
 def test_callback_errors_are_500_json_and_prevent_update_204(client, dash_app):
@@ -352,7 +373,8 @@ def test_dcc_graph_gets_the_basic_plotly_bundle():
     client = server.test_client()
     response = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js")
     assert response.status_code == 200
-    assert b"plotly.js (basic - minified) v4.1.1" in response.data[:200]
+    version = get_plotlyjs_version()
+    assert f"plotly.js (basic - minified) v{version}".encode() in response.data[:200]
     assert len(response.data) < 2_000_000  # the full bundle is 4.8 MB
     assert response.headers["Content-Security-Policy"]
     etag = response.headers["ETag"]

@@ -16,7 +16,7 @@ from importlib import resources
 
 from flask import Flask, Response, request
 
-import components.vendor as vendor
+import web.vendor as vendor
 
 log = logging.getLogger(__name__)
 
