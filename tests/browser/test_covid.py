@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pesem.findings import find_all
 from pesem.loader import get_dataset
 from tests.browser.slide_download import SLIDE_PIXELS, chart_card, download_png, png_size
+from tests.conftest import DASH_SETTLED_JS, gunicorn_server
+from tests.report_variants import import_variant
 
 GRAPHS = ("covid-variacion", "covid-2019-2020", "covid-tendencias")
 
@@ -207,3 +211,72 @@ def test_calidad_lists_every_finding_and_its_links_resolve(page):
     page.wait_for_dash()
     assert "Página no encontrada" not in page.get_by_role("heading", level=1).first.inner_text()
     page.assert_clean()
+
+
+# --------------------------------------------------------------------------- other reports
+
+
+@contextlib.contextmanager
+def _serve_variant(browser: Any, tmp_path: Path, years: int) -> Iterator[tuple[Any, str]]:
+    """A page on a gunicorn serving the seed report with every year moved by ``years``."""
+    folder = import_variant(tmp_path, years=years)
+    env = {"PESEM_DATA_DIR": str(folder)}
+    with gunicorn_server(env, log_path=tmp_path / "gunicorn.log") as base_url:
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-PE")
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        try:
+            yield page, base_url
+        finally:
+            context.close()
+
+
+def _open(page: Any, url: str) -> Any:
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(DASH_SETTLED_JS)
+    return response
+
+
+def _nav_labels(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        ".pesem-navbar .nav-link", "links => links.map((a) => a.innerText.trim())"
+    )
+
+
+def test_next_report_compares_2019_with_2020_and_shows_the_recovery(browser, tmp_path):
+    """The report of 2021: /covid still compares 2019 with 2020, and adds 2021's recovery."""
+    with _serve_variant(browser, tmp_path, 1) as (page, base_url):
+        _open(page, base_url + "/covid")
+        assert "Impacto COVID-19" in _nav_labels(page)
+        heading = page.get_by_role("heading", level=1).inner_text()
+        assert heading == "Impacto de la COVID-19: 2019 frente a 2020"
+        _wait_graphs(page, [*GRAPHS, "covid-recuperacion"])
+        recovery = figure(page, "covid-recuperacion")
+        assert recovery["title"] == "¿Recuperaron su nivel de 2019? 2019 → 2020 → 2021"
+        section = page.locator("#covid-recuperacion-seccion").inner_text()
+        assert "recuperaron su nivel de 2019 en 2021" in section
+        # "Todos los indicadores": one recovery chart per OES too
+        page.get_by_text("Todos los indicadores", exact=True).click()
+        _wait_url(page, "/covid?alcance=todos")
+        _wait_graphs(page, [*PER_OES, *(f"covid-recuperacion-{code}" for code in OES)])
+        assert page.errors == []
+
+
+def test_report_without_2020_has_no_covid_entry_and_explains_why(browser, tmp_path):
+    """The report of 2026 (plan 2021-2027): no navbar entry; the address still answers, with
+    a page that says why and links to the others."""
+    with _serve_variant(browser, tmp_path, 6) as (page, base_url):
+        _open(page, base_url + "/")
+        labels = _nav_labels(page)
+        assert "Resumen" in labels and "Impacto COVID-19" not in labels
+        response = _open(page, base_url + "/covid")
+        assert response.status == 200
+        assert page.get_by_role("heading", level=1).inner_text() == "Impacto de la COVID-19"
+        lead = page.locator(".covid-unavailable").inner_text()
+        assert "que no incluyen 2020" in lead
+        assert page.locator(".chart-graph").count() == 0
+        page.locator("main").get_by_role("link", name="Explorar", exact=True).click()
+        page.wait_for_url("**/explorar")
+        assert page.errors == []
