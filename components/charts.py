@@ -269,7 +269,7 @@ def _baseline_trace(x: float, value: float, year: int, unit: str, clipped: bool)
 
 
 def _clipped_baseline_note(x: float, value: float, year: int, unit: str) -> dict[str, Any]:
-    """``línea de base 1988: 1`` next to a baseline drawn at the axis' left edge."""
+    """``línea de base {year}: {value}`` next to a baseline drawn at the axis' left edge."""
     return {
         "text": f"línea de base {year}: {fmt_value(value, unit)}",
         "x": x,
@@ -379,7 +379,7 @@ def _gap_shapes(year: int, achieved: float | None, expected: float | None) -> li
 def _timeline_x_axis(
     start: int, end: int, base_x: float | None, base_year: int | None
 ) -> dict[str, Any]:
-    """Every year of the axis as a tick; a clipped baseline (``base_x``) gets its own ``1988 «``."""
+    """Every year of the axis as a tick; a clipped baseline (at ``base_x``) gets ``{year} «``."""
     tickvals: list[float] = list(range(start, end + 1))
     ticktext = [str(y) for y in tickvals]
     if base_x is not None:
@@ -454,10 +454,10 @@ def indicator_timeline(
     the hover and the note say why a cell is missing (``ND``, ``---``, ``s``).
 
     The x axis runs from the plan's baseline year (the year before it starts) to its final year,
-    a year earlier for a baseline one year older; an older baseline is drawn at the left edge with
-    an annotation "línea de base 1988: 1" instead of stretching the axis. A missing cell is not
-    drawn (the line breaks there); a note above the plot and the hover say why. The title is
-    ``"{indicator_id} · {name}"`` (``title`` replaces it).
+    a year earlier for a baseline one year older; an older baseline is drawn at the left edge
+    with an annotation "línea de base {year}: {value}" instead of stretching the axis. A missing
+    cell is not drawn (the line breaks there); a note above the plot and the hover say why. The
+    title is ``"{indicator_id} · {name}"`` (``title`` replaces it).
     """
     if row is None or len(row) == 0:
         return empty_figure("Sin datos del indicador")

@@ -69,12 +69,12 @@ def code_href(code: Any) -> str | None:
 
 
 def site_name(meta: ReportMeta) -> str:
-    """The report in a tab title: plan type, sector without dots, year (``PESEM RREE 2020``)."""
+    """The report in a tab title: plan type, sector without dots, year (``PESEM RREE {year}``)."""
     return f"{meta.plan_type} {meta.sector_short.replace('.', '')} {meta.year}"
 
 
 def tab_title(label: str, meta: ReportMeta) -> str:
-    """A browser tab title: ``Resumen — PESEM RREE 2020``."""
+    """A browser tab title: ``Resumen — {site_name}``."""
     return f"{label} — {site_name(meta)}"
 
 

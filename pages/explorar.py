@@ -1,6 +1,6 @@
 """Explorar indicadores: filter the indicators, read them in a grid, chart and download them.
 
-The filter state lives in the URL query string (``?unidad=DGC&nivel=AES&desde=2016``), so a copied
+The filter state lives in the URL query string (``?unidad=DGC&nivel=AES&desde=<año>``), so a copied
 link restores the same view and the browser's back button steps through filter changes:
 
 * ``layout(**query)`` renders the page already filtered (Dash pages passes the query string);

@@ -20,7 +20,7 @@ MESSAGE = (
 
 
 def page_title(**_: str) -> str:
-    """``Página no encontrada · PESEM RR.EE. 2020``."""
+    """``Página no encontrada · {plan_type} {sector_short} {year}``."""
     meta = get_dataset().meta
     return f"{NOT_FOUND_HEADING} · {meta.plan_type} {meta.sector_short} {meta.year}"
 
