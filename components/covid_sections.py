@@ -15,10 +15,9 @@ import pandas as pd
 from dash import dcc, html
 
 from components.covid_recovery import later_span
-from components.covid_views import before_cell, pandemic_cell, recovery_table
+from components.covid_views import before_cell, pandemic_cell, value_cell
 from components.format import fmt_change, fmt_pct, unit_label
 from components.navigation import code_href, nav_label, nav_pages, page_link
-from components.tables import html_table
 from pesem import covid, vocabulary
 from pesem.covid import BEFORE_YEAR, PANDEMIC_YEAR
 from pesem.loader import Dataset
@@ -333,6 +332,55 @@ def _recovery_kpis(counts: dict[str, int], latest: str) -> dbc.Row:
     )
 
 
+def _recovery_row(row: pd.Series, cells: pd.DataFrame, years: tuple[int, ...]) -> html.Tr:
+    mine = cells[cells["indicator_id"] == row["indicator_id"]].set_index("year")
+    values = [
+        html.Td(
+            value_cell(mine.at[y, "achieved"], mine.at[y, "raw"], row["unit"]),
+            className="text-end",
+        )
+        for y in years
+    ]
+    return html.Tr(
+        [
+            html.Th(indicator_link(row), scope="row"),
+            *values,
+            html.Td(
+                f"{row['state_icon']} {row['state_label']}",
+                className=f"covid-move covid-recovery-{row['state']}",
+            ),
+        ]
+    )
+
+
+def recovery_table(ds: Dataset, rec: pd.DataFrame, caption: str) -> html.Div:
+    """Every indicator's value the year before, the pandemic year and each later year, and
+    whether it recovered (``rec``: :func:`pesem.covid.recovery`)."""
+    years = covid.period(ds.meta)
+    shown = (years.before, years.pandemic, *years.later)
+    cells = covid.recovery_path(ds)
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Indicador", scope="col"),
+                *(html.Th(str(y), scope="col", className="text-end") for y in shown),
+                html.Th("Recuperación", scope="col"),
+            ]
+        )
+    )
+    body = html.Tbody([_recovery_row(row, cells, shown) for _, row in rec.iterrows()])
+    return html.Div(
+        dbc.Table(
+            [html.Caption(caption), header, body],
+            striped=True,
+            hover=True,
+            size="sm",
+            className="covid-table align-middle",
+        ),
+        className="table-responsive",
+    )
+
+
 def recovery_section(ds: Dataset, section_id: str) -> html.Section:
     """After the pandemic: did each indicator get back to its level of the year before?
 
@@ -343,8 +391,8 @@ def recovery_section(ds: Dataset, section_id: str) -> html.Section:
     if not years.later:
         return html.Section(
             html.P(
-                f"Este reporte llega hasta {ds.meta.year}: aún no tiene años posteriores a "
-                f"{PANDEMIC_YEAR} para ver si los indicadores recuperaron su nivel de "
+                f"Este reporte llega hasta {ds.meta.year}, el año de la pandemia: aún no tiene "
+                "años posteriores para ver si los indicadores recuperaron su nivel de "
                 f"{BEFORE_YEAR}.",
                 className="covid-no-later text-body-secondary",
             ),
@@ -363,7 +411,7 @@ def recovery_section(ds: Dataset, section_id: str) -> html.Section:
         [
             html.H2(heading_text, className="h4"),
             _recovery_kpis(covid.recovery_counts(rec), str(years.latest)),
-            html_table(recovery_table(rec, covid.recovery_path(ds)), caption),
+            recovery_table(ds, rec, caption),
         ],
         id=section_id,
         className="mb-4 covid-recovery",

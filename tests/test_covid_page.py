@@ -385,8 +385,8 @@ def test_the_2020_report_says_it_has_no_later_years():
     tree = page.layout()
     line = text_of(by_id(tree, page.Ids.RECOVERY))
     assert line == (
-        "Este reporte llega hasta 2020: aún no tiene años posteriores a 2020 para ver si los "
-        "indicadores recuperaron su nivel de 2019."
+        "Este reporte llega hasta 2020, el año de la pandemia: aún no tiene años posteriores "
+        "para ver si los indicadores recuperaron su nivel de 2019."
     )
     assert not any(str(g.id).startswith(page.Ids.RECOVERY_CHART.value) for g in graphs(tree))
 
