@@ -5,6 +5,7 @@ The layouts are plain functions of the URL code; the component trees are walked 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -12,8 +13,8 @@ from dash import dcc, html
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
 from components.code_page import canonical_aes, canonical_oes
-from components.navigation import registered_path
-from pages import accion, objetivo, resumen
+from components.navigation import nav_pages, registered_path, site_name, tab_title
+from pages import accion, not_found_404, objetivo, resumen
 from pesem.findings import find_all
 from pesem.metrics import change_counts, status_counts
 from tests.page_helpers import (
@@ -329,3 +330,41 @@ def test_ids_have_page_prefix():
     assert all(i.value.startswith("res-") for i in resumen.Ids)
     assert all(i.value.startswith("oes-") for i in objetivo.Ids)
     assert all(i.value.startswith("aes-") for i in accion.Ids)
+
+
+# --------------------------------------------------------------------------- not found, navigation
+
+
+def test_nav_pages_follow_their_order():
+    orders = [page["order"] for page in nav_pages()]
+    assert orders == sorted(orders) and orders[0] == 0
+    assert all(page["nav"] for page in nav_pages())
+    assert "pages.not_found_404" not in {page["module"] for page in nav_pages()}
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [not_found_404.layout(), objetivo.layout(code="OES.09"), accion.layout(code="AES.09.09")],
+    ids=["404", "oes", "aes"],
+)
+def test_one_not_found_view_links_every_section_and_objective(ds, tree):
+    assert is_not_found(tree)
+    (heading,) = [n for n in walk(tree) if isinstance(n, html.H1)]
+    assert heading.children == "Página no encontrada"
+    hrefs = links(tree)
+    assert [p["relative_path"] for p in nav_pages()] == hrefs[: len(nav_pages())]
+    assert [f"/oes/{c}" for c in sorted(ds.oes["oes_code"])] == hrefs[len(nav_pages()) :]
+
+
+def test_unknown_code_says_what_is_missing(ds):
+    text = text_of(objetivo.layout(code="OES.09"))
+    meta = ds.meta
+    assert f"«OES.09». El {meta.plan} del Sector {meta.sector} tiene cuatro: " in text
+    assert "«AES.09.09»" in text_of(accion.layout(code="AES.09.09"))
+
+
+def test_tab_titles_name_the_report(ds):
+    assert site_name(ds.meta) == "PESEM RREE 2020"
+    later = dataclasses.replace(ds.meta, sector_short="MINCETUR", year=2021, previous_year=2020)
+    assert tab_title("Resumen", later) == "Resumen — PESEM MINCETUR 2021"
+    assert not_found_404.page_title() == "Página no encontrada · PESEM RR.EE. 2020"
