@@ -20,7 +20,7 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin pesem
 WORKDIR /app
 
 COPY requirements.txt ./
-RUN pip install -r requirements.txt
+RUN pip install --require-hashes -r requirements.txt
 
 COPY --chown=pesem:pesem . .
 

@@ -8,11 +8,13 @@ REPORT ?= ../shared/seed/reporte-seguimiento-pesem-rree-2020.md
 RUNTIME_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
-.PHONY: help run test lint format bench import browser node-deps
+.PHONY: help run test test-fast lint format bench import browser node-deps lock
 
 help:
 	@echo "make run     serve the dashboard with gunicorn (PORT=8050, WEB_CONCURRENCY=2)"
 	@echo "make test    ruff + the whole pytest suite (browser tests on /usr/bin/chromium)"
+	@echo "make test-fast  ruff + the tests without browser or extra servers (everyday loop)"
+	@echo "make lock    re-lock requirements*.txt (with hashes) from requirements*.in"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make bench   run the benchmarks (bench/)"
@@ -22,14 +24,22 @@ $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 
-# Reinstall only when a requirements file changed (the stamp is older than it).
+# Reinstall only when a lock file changed (the stamp is older than it). The lock files pin every
+# package of the tree with its hashes: pip refuses anything else (--require-hashes).
 $(RUNTIME_STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install -r requirements.txt
+	$(PY) -m pip install --require-hashes -r requirements.txt
 	@touch $@
 
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -r requirements-dev.txt
+	$(PY) -m pip install --require-hashes -r requirements-dev.txt
 	@touch $@ $(RUNTIME_STAMP)
+
+# Re-lock after editing requirements*.in (pip-tools, from requirements-dev.txt).
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: $(DEV_STAMP)
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 run: $(RUNTIME_STAMP)
 	@echo "PESEM dashboard: http://127.0.0.1:$${PORT:-8050}/  (Ctrl+C to stop)"
@@ -52,6 +62,11 @@ node-deps:
 
 test: $(DEV_STAMP) browser node-deps
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/pytest -q
+
+# The everyday loop (≤ 60 s): no browser, no test that starts its own gunicorn servers.
+test-fast: $(DEV_STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+		$(VENV)/bin/pytest -q -m "not browser and not slow"
 
 # Known vulnerabilities of the pinned runtime dependencies (pip-audit needs PyPI's JSON API or
 # api.osv.dev; --strict fails when a dependency could not be audited instead of passing

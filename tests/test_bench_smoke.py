@@ -13,13 +13,10 @@ from pesem.loader import load_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-needs_data = pytest.mark.skipif(not (DATA / "indicators.csv").exists(), reason="no data/ yet")
-
-
 # --------------------------------------------------------------------------- synthetic data
 
 
-@needs_data
+@pytest.mark.slow
 def test_synthetic_dataset_loads_and_is_about_100x(tmp_path: Path):
     stats = synth.generate(DATA, tmp_path / "big", sectors=20, years=5)
     big = load_dataset(tmp_path / "big")
@@ -37,7 +34,6 @@ def test_synthetic_dataset_loads_and_is_about_100x(tmp_path: Path):
     assert list(big.indicators.columns) == list(real.indicators.columns)
 
 
-@needs_data
 def test_synthetic_dataset_small_factor_and_overwrite(tmp_path: Path):
     target = tmp_path / "big"
     synth.generate(DATA, target, sectors=2, years=1)
@@ -58,8 +54,6 @@ def test_synthetic_ids_do_not_collide():
 
 
 def test_synthetic_generator_on_a_copy_of_data_does_not_touch_source(tmp_path: Path):
-    if not (DATA / "indicators.csv").exists():
-        pytest.skip("no data/ yet")
     src = tmp_path / "src"
     shutil.copytree(DATA, src)
     before = {p.name: p.read_bytes() for p in src.glob("*.csv")}

@@ -340,6 +340,7 @@ def test_index_references_only_same_origin(client):
 # --------------------------------------------------------------------------- start-up
 
 
+@pytest.mark.slow
 def test_malformed_data_stops_gunicorn(tmp_path):
     """preload_app: a broken data file makes gunicorn exit non-zero instead of serving."""
     from pesem.loader import data_dir_from_env
