@@ -106,7 +106,7 @@ def _build(key: str, rows: pd.DataFrame, mode: str, data: Frames, subtitle: str)
     )
 
 
-def figures(ds: Dataset, mode: str, scope: str) -> list[Chart]:
+def figures(ds: Dataset, mode: str, scope: str, data: Frames | None = None) -> list[Chart]:
     """The page's charts, in page order (none when the report cannot compare the two years).
 
     "Solo OES" (7 indicators): one chart of each kind. "Todos" (24 indicators): one chart of
@@ -124,7 +124,7 @@ def figures(ds: Dataset, mode: str, scope: str) -> list[Chart]:
     """
     if covid.missing_years(ds):
         return []
-    data = frames(ds)
+    data = data or frames(ds)
     prefix = ds.meta.file_prefix
     comp = covid.filter_scope(data.comp, scope)
     keys = chart_keys(covid.period(ds.meta))
@@ -311,21 +311,21 @@ def card_summary(chart: Chart, mode: str, scope: str, years: Period) -> str:
     return _trend_summary(who, years)
 
 
-def _card_table(chart: Chart, ds: Dataset) -> pd.DataFrame:
+def _card_table(chart: Chart, data: Frames) -> pd.DataFrame:
     if chart.key == TRENDS:
-        return _trend_table(chart.comp, ds)
+        return _trend_table(chart.comp, data.ds)
     if chart.key == RECOVERY:
-        rec = covid.recovery(ds)
-        rec = rec[rec["indicator_id"].isin(chart.comp["indicator_id"])].reset_index(drop=True)
-        path = covid.recovery_path(ds)
-        return recovery_table(rec, path[path["indicator_id"].isin(rec["indicator_id"])])
+        ids = chart.comp["indicator_id"]
+        rec = data.rec[data.rec["indicator_id"].isin(ids)].reset_index(drop=True)
+        return recovery_table(rec, data.path[data.path["indicator_id"].isin(ids)])
     return _chart_table(chart.comp)
 
 
 def chart_cards(ds: Dataset, mode: str, scope: str) -> list[Any]:
     """The chart cards of a view: one per chart of :func:`figures`; in the "todos" view
     preceded by a sentence saying that the charts come one per OES."""
-    charts = figures(ds, mode, scope)
+    data = frames(ds)
+    charts = figures(ds, mode, scope, data)
     years = covid.period(ds.meta)
     cards: list[Any] = []
     if scope == "todos":
@@ -344,7 +344,7 @@ def chart_cards(ds: Dataset, mode: str, scope: str) -> list[Any]:
             title=card_title(chart, mode, years),
             filename=chart.stem,
             summary=card_summary(chart, mode, scope, years),
-            table=_card_table(chart, ds),
+            table=_card_table(chart, data),
         )
         for chart in charts
     ]

@@ -413,6 +413,14 @@ def test_the_next_report_compares_2019_with_2020_and_shows_the_recovery(next_yea
     assert header == "Indicador 2019 2020 2021 Recuperación"
     back = next(text_of(r) for r in rows if text_of(r).startswith("AES.03.01-2"))
     assert back.endswith("7.8% 7.7% 9.48% ▲ Recuperó su nivel de 2019")
+    # every chart card carries its data, the recovery chart's too (values as printed, state)
+    cards = by_id(tree, page.Ids.CHARTS)
+    tables = [n for n in walk(cards) if isinstance(n, html.Table)]
+    assert len(tables) == len(graphs(cards)) == 4
+    assert "AES.03.01-2" not in text_of(tables[3])  # "Solo OES": the OES indicators only
+    assert "OES.02-1" in text_of(tables[3]) and "Aún no recupera su nivel de 2019" in text_of(
+        tables[3]
+    )
     # the "todos" view: one recovery chart per OES, exported under the report's own prefix
     stems = [chart.stem for chart in page.figures("abs", "todos", next_year)]
     assert stems[-4:] == [f"{prefix}_covid_recuperacion-OES.0{i}" for i in range(1, 5)]
