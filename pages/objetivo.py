@@ -181,11 +181,11 @@ def _aes_description(aes: Any, n_findings: int) -> list[Any]:
     return description
 
 
-def _per_indicator(inds: pd.DataFrame, render: Any) -> list[html.Div]:
+def _per_indicator(inds: list[dict[str, Any]], render: Any) -> list[html.Div]:
     """One line per indicator of an AES, prefixed by its id when the AES has several."""
     multi = len(inds) > 1
     items = []
-    for _, r in inds.iterrows():
+    for r in inds:
         prefix = [html.Span(f"{r['indicator_id']}: ", className="small")] if multi else []
         items.append(html.Div([*prefix, *render(r)]))
     return items
@@ -195,10 +195,10 @@ def _avance(tipo: str) -> Any:
     return lambda r: avance_pair(r[f"{tipo}_reported"], r[f"{tipo}_computed"], r[f"{tipo}_reason"])
 
 
-def _aes_row(aes: Any, inds: pd.DataFrame, n_findings: int) -> html.Tr:
+def _aes_row(aes: Any, inds: list[dict[str, Any]], n_findings: int) -> html.Tr:
     link = dcc.Link(aes.aes_code, href=f"/aes/{aes.aes_code}", className="aes-link")
     cells = [html.Th(link, scope="row"), html.Td(_aes_description(aes, n_findings))]
-    if inds.empty:
+    if not inds:
         no_indicator = html.Td(
             "Sin indicador (avance cualitativo)", colSpan=3, className="text-body-secondary"
         )
@@ -215,12 +215,12 @@ def _aes_row(aes: Any, inds: pd.DataFrame, n_findings: int) -> html.Tr:
 
 
 def _aes_table(ds: Dataset, code: str) -> html.Div:
+    indicators: dict[str, list[dict[str, Any]]] = {}
+    for record in ds.summary[ds.summary["oes_code"] == code].to_dict("records"):
+        indicators.setdefault(record["aes_code"], []).append(record)
+    findings = ds.findings["code"].value_counts()
     rows = [
-        _aes_row(
-            aes,
-            ds.summary[ds.summary["aes_code"] == aes.aes_code],
-            int((ds.findings["code"] == aes.aes_code).sum()),
-        )
+        _aes_row(aes, indicators.get(aes.aes_code, []), int(findings.get(aes.aes_code, 0)))
         for aes in ds.aes[ds.aes["oes_code"] == code].itertuples(index=False)
     ]
     return responsive_table(
