@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from contextvars import copy_context
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from dash import html, no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
+from dash import no_update
 from dash.exceptions import PreventUpdate
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
@@ -26,6 +23,7 @@ from pages.explorar import Ids
 from pesem import explore
 from pesem.explore import Filters
 from pesem.loader import get_dataset
+from tests.page_helpers import by_class, by_id, run_callback, text_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -47,44 +45,6 @@ DGC = _owned_by("DGC")
 #: The year slider's two ends: the report's whole range.
 ALL_YEARS = list(explore.year_bounds(get_dataset().meta))
 ALL_IDS = [r["indicator_id"] for r in _csv_rows("indicators.csv")]
-
-
-def run_callback(func, triggered: list[str], *args: Any) -> Any:
-    """Call ``func`` as Dash would after the ``triggered`` prop ids changed."""
-
-    def inner() -> Any:
-        context_value.set(
-            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
-        )
-        return func(*args)
-
-    return copy_context().run(inner)
-
-
-def _find(component: Any, component_id: str) -> Any:
-    """The component with ``component_id`` inside a layout tree (None when absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    if children is None:
-        return None
-    for child in children if isinstance(children, list | tuple) else [children]:
-        found = _find(child, component_id)
-        if found is not None:
-            return found
-    return None
-
-
-def _texts(component: Any) -> list[str]:
-    if isinstance(component, str | int | float):
-        return [str(component)]
-    children = getattr(component, "children", None)
-    if children is None:
-        return []
-    out: list[str] = []
-    for child in children if isinstance(children, list | tuple) else [children]:
-        out += _texts(child)
-    return out
 
 
 def _sync(
@@ -119,29 +79,31 @@ def _sync(
 
 def test_layout_from_query_is_filtered():
     page = explorar.layout(unidad="DGC", nivel="AES")
-    grid = _find(page, Ids.GRID.value)
+    grid = by_id(page, Ids.GRID.value)
     expected = [i for i in DGC if i.startswith("AES")]
     assert [r["indicator_id"] for r in grid.rowData] == expected
-    assert _find(page, Ids.UNITS.value).value == ["DGC"]
-    assert _find(page, Ids.LEVELS.value).value == ["AES"]
-    assert _find(page, Ids.NOTICES.value).children == []
-    assert _find(page, Ids.COUNT.value).children.startswith(f"{len(expected)} indicadores")
-    assert _find(page, Ids.STORE.value).data["units"] == ["DGC"]
+    assert by_id(page, Ids.UNITS.value).value == ["DGC"]
+    assert by_id(page, Ids.LEVELS.value).value == ["AES"]
+    assert by_id(page, Ids.NOTICES.value).children == []
+    assert by_id(page, Ids.COUNT.value).children.startswith(f"{len(expected)} indicadores")
+    assert by_id(page, Ids.STORE.value).data["units"] == ["DGC"]
 
 
 def _label(option: dict) -> str:
     label = option["label"]
-    return label if isinstance(label, str) else " ".join(_texts(html.Div(label)))
+    return label if isinstance(label, str) else text_of(label)
 
 
 def test_filters_are_labelled_checklists_and_the_grid_is_one_tab_stop():
     page = explorar.layout(unidad="DGC")
     for component_id in (Ids.UNITS, Ids.OES, Ids.LEVELS, Ids.STATUSES):
-        checklist = _find(page, component_id.value)
+        checklist = by_id(page, component_id.value)
         assert type(checklist).__name__ == "Checklist", component_id
         assert checklist.options and all("(" in _label(o) for o in checklist.options)
-    assert _find(page, Ids.YEARS.value).allow_direct_input is False
-    options = _find(page, Ids.GRID.value).dashGridOptions
+    slider = by_id(page, Ids.YEARS.value)
+    assert slider.allow_direct_input is False
+    assert [slider.min, slider.max] == ALL_YEARS == slider.value  # the report's whole range
+    options = by_id(page, Ids.GRID.value).dashGridOptions
     assert options["tabToNextCell"] == {"function": "false"}
     assert options["tabToNextHeader"] == {"function": "false"}
 
@@ -162,11 +124,11 @@ def test_pinned_columns_are_grouped():
 
 def test_layout_with_garbage_shows_notice_and_everything():
     page = explorar.layout(unidad="NOEXISTE", desde="1900", x="%%%")
-    grid = _find(page, Ids.GRID.value)
+    grid = by_id(page, Ids.GRID.value)
     assert [r["indicator_id"] for r in grid.rowData] == ALL_IDS
-    text = " ".join(_texts(_find(page, Ids.NOTICES.value)))
+    text = text_of(by_id(page, Ids.NOTICES.value))
     assert "NOEXISTE" in text and "1900" in text and "«x»" in text
-    assert _find(page, Ids.UNITS.value).value == []
+    assert by_id(page, Ids.UNITS.value).value == []
 
 
 def test_grid_rows_keep_numbers_and_print_them_as_the_report():
@@ -252,7 +214,7 @@ def test_url_with_garbage_sets_notice_and_keeps_url():
     search, units, *_, notices, store = out
     assert search is no_update
     assert units == []
-    text = " ".join(_texts(notices[0]))
+    text = text_of(notices[0])
     assert "NOEXISTE" in text and "1900" in text
     assert store == explore.to_store(Filters())
 
@@ -322,12 +284,12 @@ def test_count_text():
 
 def _form(kind: str, filters: Filters, ids: str = "") -> Any:
     page = explorar.layout(**dict(explore_pairs(filters)))
-    form = _find(page, Ids.DOWNLOAD_FORM.value)
+    form = by_id(page, Ids.DOWNLOAD_FORM.value)
     assert form.method == "POST"
-    button = _find(page, Ids.CSV.value if kind == "csv" else Ids.XLSX.value)
+    button = by_id(page, Ids.CSV.value if kind == "csv" else Ids.XLSX.value)
     fields = {
-        _find(page, Ids.QUERY_FIELD.value).name: _find(page, Ids.QUERY_FIELD.value).value,
-        _find(page, Ids.VISIBLE_FIELD.value).name: ids,
+        by_id(page, Ids.QUERY_FIELD.value).name: by_id(page, Ids.QUERY_FIELD.value).value,
+        by_id(page, Ids.VISIBLE_FIELD.value).name: ids,
     }
     return app.server.test_client().post(button.formAction, data=fields)
 
@@ -401,20 +363,7 @@ def test_export_figures():
 
 
 def test_unidades_links_lead_to_the_filtered_explorer():
-    page = unidades.layout()
-    links = []
-
-    def walk(component: Any) -> None:
-        if getattr(component, "href", None) and "uni-link" in (
-            getattr(component, "className", "") or ""
-        ):
-            links.append(component.href)
-        children = getattr(component, "children", None)
-        for child in children if isinstance(children, list | tuple) else [children]:
-            if child is not None and not isinstance(child, str | int | float):
-                walk(child)
-
-    walk(page)
+    links = [link.href for link in by_class(unidades.layout(), "uni-link")]
     units = {
         u.strip() for r in _csv_rows("indicators.csv") for u in r["responsible_units"].split(",")
     }
