@@ -779,7 +779,7 @@ def pandemic_passages(ds: Dataset) -> pd.DataFrame:
     codes = [*ds.oes["oes_code"], *ds.aes["aes_code"]]
     ordered = sorted(
         (c for c in codes if c in ds.narrative),
-        key=lambda c: (parent.get(c, c), c.startswith("AES"), c),
+        key=lambda c: (parent.get(c, c), c in parent, c),
     )
     rows = []
     for code in ordered:
@@ -787,7 +787,7 @@ def pandemic_passages(ds: Dataset) -> pd.DataFrame:
         for number, row in enumerate(found, start=1):
             row.update(
                 {
-                    "level": "AES" if code.startswith("AES") else "OES",
+                    "level": vocabulary.ACTION if code in parent else vocabulary.OBJECTIVE,
                     "oes_code": parent.get(code, code),
                     "passage_no": number,
                 }
@@ -800,7 +800,7 @@ def postponed_or_online_count(passages: pd.DataFrame) -> int:
     """Number of AES whose narrative reports activities postponed/cancelled or moved online."""
     if passages.empty:
         return 0
-    aes = passages[passages["level"] == "AES"]
+    aes = passages[passages["level"] == vocabulary.ACTION]
     hit = aes[aes["postponed_cancelled"].astype(bool) | aes["online"].astype(bool)]
     return int(hit["code"].nunique())
 
