@@ -11,7 +11,7 @@ import pytest
 
 from pesem import covid
 from pesem.formulas import agrees, decimals_of
-from pesem.loader import Dataset, get_dataset
+from pesem.loader import Dataset, get_dataset, load_dataset
 from pesem.metrics import change_counts, indicator_summary
 
 
@@ -417,3 +417,20 @@ def test_trend_rows_follow_the_report_years(next_year):
     assert rows.loc[2021, "achieved"] == pytest.approx(37368)
     # the assessed year's target is now 2021's (the original's 2020 target)
     assert rows.loc[2021, "expected_current"] == pytest.approx(18160)
+
+
+def test_the_imported_next_report_reads_like_the_shifted_one(next_year, tmp_path):
+    """The seed report imported with every year +1 (tests/report_variants.py) gives the same
+    comparison and recovery as the in-memory shift used above."""
+    from tests.report_variants import import_variant
+
+    imported = load_dataset(import_variant(tmp_path, years=1))
+    assert covid.period(imported.meta) == covid.period(next_year.meta)
+    numbers = ["achieved_before", "achieved_pandemic", "change_abs", "change_pct"]
+    for build, columns in (
+        (covid.comparison, [*numbers, "change_direction"]),
+        (covid.recovery, ["achieved_latest", "recovered_year", "index_latest", "state"]),
+    ):
+        mine = build(imported).set_index("indicator_id")[columns]
+        theirs = build(next_year).set_index("indicator_id")[columns]
+        pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
