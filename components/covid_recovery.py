@@ -139,6 +139,43 @@ def _recovery_text(row: pd.Series) -> str:
     return f"{row['state_icon']} {row['state_label']}"
 
 
+def _state_labels(rows: pd.DataFrame, labels: list[str], points: pd.DataFrame) -> list[go.Scatter]:
+    """Each row's state in words: right of its rightmost point, or at 100 without an index."""
+    shown = rows[rows["index_pandemic"].notna()]
+    blocked = rows[rows["index_pandemic"].isna()]
+    ends = points.groupby("indicator_id")["index"].max()
+    traces = [
+        end_labels(
+            [max(100.0, float(ends.get(iid, 100.0))) for iid in shown["indicator_id"]],
+            [labels[i] for i in shown.index],
+            [_recovery_text(r) for _, r in shown.iterrows()],
+        )
+    ]
+    if len(blocked):
+        traces.append(
+            text_trace(
+                [100.0] * len(blocked),
+                [labels[i] for i in blocked.index],
+                [_recovery_text(r) for _, r in blocked.iterrows()],
+                name="No comparable",
+                hoverinfo="skip",
+            )
+        )
+    return traces
+
+
+def _index_axis(figure: go.Figure, points: pd.DataFrame) -> None:
+    """The shared index axis (the year before = 100), with room for the labels on the right."""
+    lo, hi = bounds(points["index"]) if len(points) else (0.0, 120.0)
+    lo, hi = min(lo, 0.0), max(hi, 120.0)
+    figure.add_vline(x=100, line={"color": MUTED_COLOR, "width": 1, "dash": "dot"})
+    figure.update_xaxes(
+        title={"text": f"Índice: valor de {BEFORE_YEAR} = 100 (a la derecha, mejor)"},
+        range=[lo - 6, hi + (hi - lo) * 0.6],
+        zeroline=False,
+    )
+
+
 def recovery_chart(
     rec: pd.DataFrame, path: pd.DataFrame, meta: ReportMeta, subtitle: str = ""
 ) -> go.Figure:
@@ -153,50 +190,26 @@ def recovery_chart(
     """
     if rec is None or rec.empty:
         return empty_figure(EMPTY_MESSAGE)
-    years = period(meta)
+    span = later_span(period(meta))
     rows = rec.reset_index(drop=True)
     labels = row_labels(rows)
     shown = rows[rows["index_pandemic"].notna()]
-    blocked = rows[rows["index_pandemic"].isna()]
+    points = path[path["indicator_id"].isin(shown["indicator_id"]) & path["index"].notna()]
     figure = go.Figure(
         [
             *_recovery_lines(shown, labels, path),
             *_recovery_markers(shown, labels, path),
+            *_state_labels(rows, labels, points),
+            *symbol_legend(
+                [
+                    (str(BEFORE_YEAR), "circle-open"),
+                    (str(PANDEMIC_YEAR), "diamond"),
+                    (span, "square"),
+                ]
+            ),
         ]
     )
-    points = path[path["indicator_id"].isin(shown["indicator_id"]) & path["index"].notna()]
-    ends = points.groupby("indicator_id")["index"].max()
-    figure.add_trace(
-        end_labels(
-            [max(100.0, float(ends.get(iid, 100.0))) for iid in shown["indicator_id"]],
-            [labels[i] for i in shown.index],
-            [_recovery_text(r) for _, r in shown.iterrows()],
-        )
-    )
-    if len(blocked):
-        figure.add_trace(
-            text_trace(
-                [100.0] * len(blocked),
-                [labels[i] for i in blocked.index],
-                [_recovery_text(r) for _, r in blocked.iterrows()],
-                name="No comparable",
-                hoverinfo="skip",
-            )
-        )
-    span = later_span(years)
-    figure.add_traces(
-        symbol_legend(
-            [(str(BEFORE_YEAR), "circle-open"), (str(PANDEMIC_YEAR), "diamond"), (span, "square")]
-        )
-    )
-    lo, hi = bounds(points["index"]) if len(points) else (0.0, 120.0)
-    hi = max(hi, 120.0)
-    figure.add_vline(x=100, line={"color": MUTED_COLOR, "width": 1, "dash": "dot"})
-    figure.update_xaxes(
-        title={"text": f"Índice: valor de {BEFORE_YEAR} = 100 (a la derecha, mejor)"},
-        range=[min(lo, 0.0) - 6, hi + (hi - min(lo, 0.0)) * 0.6],
-        zeroline=False,
-    )
+    _index_axis(figure, points)
     category_axis(figure, labels)
     return finish(
         figure,
