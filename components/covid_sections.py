@@ -83,12 +83,17 @@ def _extreme_kpi(oes: dict | None, everything: dict | None, word: str) -> dbc.Co
     return kpi(fmt_pct(oes["change_pct"], 1, signed=True), f"mayor {word} entre los OES", note)
 
 
+def not_comparable_text(count: int) -> str:
+    """``2 no comparables (falta un valor)`` (singular for one)."""
+    return f"{count} no comparable{'' if count == 1 else 's'} (falta un valor)"
+
+
 def _rest(head: dict) -> str:
     """What did not fall: ``1 subió, 1 sin variación`` (+ the ones that cannot compare)."""
     parts = [f"{head['rose']} subió" if head["rose"] == 1 else f"{head['rose']} subieron"]
     parts.append(f"{head['equal']} sin variación" if head["equal"] else "ninguno sin variación")
     if head["not_comparable"]:
-        parts.append(f"{head['not_comparable']} no comparables (falta un valor)")
+        parts.append(not_comparable_text(head["not_comparable"]))
     return ", ".join(parts)
 
 
@@ -323,9 +328,7 @@ def _recovery_kpis(counts: dict[str, int], latest: str) -> dbc.Row:
             kpi(
                 f"{counts['not_hit']} de {counts['total']}",
                 f"indicadores no empeoraron en {PANDEMIC_YEAR}",
-                f"{counts['not_comparable']} no comparables (falta un valor)"
-                if counts["not_comparable"]
-                else "",
+                not_comparable_text(counts["not_comparable"]) if counts["not_comparable"] else "",
             ),
         ],
         className="g-3 mb-3",

@@ -427,6 +427,19 @@ def test_the_next_report_compares_2019_with_2020_and_shows_the_recovery(next_yea
     assert stems[0] == f"{prefix}_covid_variacion-absoluta-OES.01"
 
 
+def test_a_report_with_several_later_years_shows_each_of_them(ds):
+    """The 2023 report (plan 2018-2024): 2021, 2022 and 2023 after the pandemic."""
+    from tests.test_covid import shifted
+
+    tree = page.content(shifted(ds, 3), "pct", "oes")
+    title = graph_figure(tree, page.Ids.RECOVERY_CHART).layout.title.text
+    assert title == "¿Recuperaron su nivel de 2019? 2019 → 2020 → 2021–2023"
+    recovery = by_id(tree, page.Ids.RECOVERY)
+    header = next(n for n in walk(recovery) if isinstance(n, html.Thead))
+    assert text_of(header) == "Indicador 2019 2020 2021 2022 2023 Recuperación"
+    assert "recuperaron su nivel de 2019 en 2023" in text_of(recovery)
+
+
 @pytest.mark.parametrize(
     ("years", "says"),
     [
