@@ -39,7 +39,7 @@ class ReportMetaError(ValueError):
 class ReportMeta:
     """The identity of one follow-up report: plan, period, assessed year, sector, names."""
 
-    plan: str  # "PESEM 2015-2021": plan name with its period, as printed
+    plan: str  # plan name with its period, as printed on the cover
     plan_type: str  # "PESEM" (a PEI report would say "PEI")
     plan_start: int  # first year of the plan period
     plan_end: int  # the plan's final year (its final targets)
@@ -50,7 +50,7 @@ class ReportMeta:
     ministry: str
     title: str
     source: str  # "Fuente: ..." line under every chart and table
-    file_prefix: str  # "pesem-rree-2020": every download's file name starts with it
+    file_prefix: str  # plan type, sector letters, year: every download's name starts with it
     executing_unit: str = ""
     government_level: str = ""
 
@@ -71,7 +71,7 @@ class ReportMeta:
 
     @property
     def brand(self) -> str:
-        """Short identity for the navbar: ``PESEM 2015-2021 · RR.EE. · Seguimiento 2020``."""
+        """Short identity for the navbar: plan and period · sector abbreviation · year followed."""
         return f"{self.plan} · {self.sector_short} · Seguimiento {self.year}"
 
     @classmethod
@@ -85,7 +85,7 @@ class ReportMeta:
             raw = data.get(f.name, "")
             if f.name in _INT_KEYS:
                 if isinstance(raw, bool) or not isinstance(raw, int):
-                    raise ReportMetaError(f.name, "a whole year such as 2020", raw)
+                    raise ReportMetaError(f.name, "a whole year (an integer)", raw)
                 values[f.name] = raw
             else:
                 values[f.name] = "" if raw is None else str(raw)
