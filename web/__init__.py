@@ -4,6 +4,7 @@
 Flask server, in this order:
 
 * a body limit (:data:`MAX_CONTENT_LENGTH`, 413 beyond it) and no development endpoints;
+* :mod:`web.layouts`: page layouts memoized per process (measured: see there);
 * :mod:`web.errors`: callback bodies checked against the app's callbacks (400), JSON errors for
   callback requests, never a trace;
 * :mod:`web.routes`: ``/healthz`` and the indicator downloads;
@@ -26,7 +27,7 @@ from flask import request
 from werkzeug.exceptions import NotFound
 
 from components.routing import is_page_path
-from web import errors, page_bundles, pages, plotly_bundle, routes, security, static
+from web import errors, layouts, page_bundles, pages, plotly_bundle, routes, security, static
 
 MAX_CONTENT_LENGTH: Final = 1024 * 1024  # 1 MiB: a callback body of this app is a few KiB
 
@@ -54,6 +55,7 @@ def install(app: Dash) -> None:
         if request.path.endswith("/_reload-hash"):
             raise NotFound()
 
+    layouts.install(dash.page_registry)
     errors.install(server, lambda: app.callback_map, router_location_id())
     routes.install(server)
     plotly_bundle.register(server)
