@@ -38,13 +38,17 @@ from tests.conftest import ROOT, _stop, run_gunicorn, start_gunicorn, wait_healt
 
 
 def _explorer_view_body() -> dict:
-    outputs = ["unidad.options", "oes.options", "nivel.options", "estado.options"]
-    outputs += ["grid.rowData", "grid.columnDefs", "grafico-caja.children", "conteo.children"]
-    outputs += ["descarga-filtros.value"]
-    return callback_body(
-        [f"exp-{o}" for o in outputs],
-        [("exp-filtros.data", {"units": ["DGC"], "levels": []})],
+    """The explorer's view callback (grid, chart, counts from the filters), from the app itself."""
+    import app
+
+    app.server.test_client().get("/_dash-dependencies")  # pages' callbacks join callback_map
+    key = next(
+        key
+        for key, spec in app.app.callback_map.items()
+        if [(str(i["id"]), i["property"]) for i in spec["inputs"]] == [("exp-filtros", "data")]
     )
+    outputs = key.strip(".").split("...")
+    return callback_body(outputs, [("exp-filtros.data", {"units": ["DGC"], "levels": []})])
 
 
 #: The load mix: (method, path, JSON body) — pages, static files and real callbacks.
