@@ -164,6 +164,10 @@ def _grid_row(rec: dict[str, Any], cells: dict, meta: ReportMeta) -> dict[str, A
         "status_reason": rec["status_reason"],
         "baseline_year": int(rec["baseline_year"]),
     }
+    if "progress_status" in rec:  # the outlook's columns (pesem.outlook.with_outlook)
+        item["progress_status"] = rec["progress_status"]
+        item["progress_text"] = f"{rec['progress_icon']} {rec['progress_label']}"
+        item["progress_reason"] = rec["progress_reason"]
     base = _cell(cells, iid, "baseline", int(rec["baseline_year"]), unit)
     item["baseline_value"], item["baseline_value__txt"], item["baseline_value__tip"] = base
     for series, years in (("expected", meta.expected_years), ("achieved", meta.achieved_years)):
@@ -284,7 +288,15 @@ def column_defs(
         ("expected", "Logros esperados", expected),
         ("achieved", "Valores obtenidos", achieved),
     )
-    return [*_identity_columns(), *_year_groups(groups), *_status_columns(meta.year)]
+    progress = _text_col(
+        "progress_text", "Progreso", 190, tooltipField="progress_reason", wrapText=True
+    )
+    return [
+        *_identity_columns(),
+        *_year_groups(groups),
+        *_status_columns(meta.year),
+        {"headerName": f"Perspectiva al cierre {meta.plan_end}", "children": [progress]},
+    ]
 
 
 def grid(grid_id: str, row_data: list[dict[str, Any]], columns: list[dict]) -> dag.AgGrid:

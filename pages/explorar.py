@@ -51,7 +51,7 @@ from dash.exceptions import PreventUpdate
 
 from components import explorer
 from components.navigation import tab_title
-from pesem import explore
+from pesem import explore, outlook
 from pesem.explore import Filters
 from pesem.loader import get_dataset
 
@@ -63,8 +63,9 @@ dash.register_page(
     title=lambda **_: tab_title("Explorar indicadores", get_dataset().meta),
     name="Explorar indicadores",
     description=(
-        "Filtre los indicadores del PESEM por unidad responsable, objetivo, nivel y estado, "
-        "compare logros esperados y valores obtenidos y descargue exactamente lo filtrado."
+        "Filtre los indicadores del PESEM por unidad responsable, objetivo, nivel, estado y "
+        "perspectiva al cierre del plan, compare logros esperados y valores obtenidos y "
+        "descargue exactamente lo filtrado."
     ),
     order=3,
     nav=True,
@@ -83,12 +84,15 @@ class Ids(StrEnum):
     OES = "exp-oes"
     LEVELS = "exp-nivel"
     STATUSES = "exp-estado"
+    PROGRESS = "exp-progreso"
     YEARS = "exp-anios"
     CLEAR = "exp-limpiar"
     STORE = "exp-filtros"
     COUNT = "exp-conteo"
     CSV = "exp-descargar-csv"
     XLSX = "exp-descargar-xlsx"
+    SUMMARY_CSV = "exp-descargar-resumen-csv"
+    SUMMARY_XLSX = "exp-descargar-resumen-xlsx"
     DOWNLOAD_FORM = "exp-descarga"
     QUERY_FIELD = "exp-descarga-filtros"
     VISIBLE_FIELD = "exp-descarga-visibles"
@@ -103,17 +107,28 @@ DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
     ("csv", "CSV", Ids.CSV),
     ("xlsx", "Excel", Ids.XLSX),
 )
+#: The one-row-per-indicator downloads (web/summary_downloads.py): (extension, label, id).
+SUMMARY_DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
+    ("csv", "resumen CSV", Ids.SUMMARY_CSV),
+    ("xlsx", "resumen Excel", Ids.SUMMARY_XLSX),
+)
 #: The checklists next to each other under the units': (id, legend, view key, filter, widths).
 SIDE_FILTERS = (
-    (Ids.OES, "Objetivo estratégico (OES)", "oes_options", "oes", {"lg": 6}),
-    (Ids.LEVELS, "Nivel", "levels_options", "levels", {"md": 6, "lg": 3}),
-    (Ids.STATUSES, "Estado (semáforo)", "statuses_options", "statuses", {"md": 6, "lg": 3}),
+    (Ids.OES, "Objetivo estratégico (OES)", "oes_options", "oes", {"lg": 4}),
+    (Ids.LEVELS, "Nivel", "levels_options", "levels", {"md": 4, "lg": 2}),
+    (Ids.STATUSES, "Estado (semáforo)", "statuses_options", "statuses", {"md": 4, "lg": 3}),
+    (Ids.PROGRESS, "Perspectiva al cierre", "progress_options", "progress", {"md": 4, "lg": 3}),
 )
 
 
 def download_url(fmt: str) -> str:
     """The download route of the whole dataset, or (as a form target) of a filtered view."""
     return dash.get_relative_path(f"/download/indicators.{fmt}")
+
+
+def summary_download_url(fmt: str) -> str:
+    """The route of the one-row-per-indicator summary (outlook included), as a form target."""
+    return dash.get_relative_path(f"/download/resumen.{fmt}")
 
 
 def download_query(filters: Filters) -> str:
@@ -132,8 +147,9 @@ def column_defs(filters: Filters) -> list[dict[str, Any]]:
 def view(filters: Filters) -> dict[str, Any]:
     """Everything that follows the filters: options with counts, grid, count, chart."""
     ds = get_dataset()
-    rows = explore.apply(ds.summary, filters)
-    facets = explore.facet_counts(ds.summary, filters, ds)
+    summary = outlook.with_outlook(ds)  # the "progreso" filter reads the outlook's category
+    rows = explore.apply(summary, filters)
+    facets = explore.facet_counts(summary, filters, ds)
     chart = explorer.chart_block(
         Ids.CHART.value,
         rows,
@@ -146,6 +162,7 @@ def view(filters: Filters) -> dict[str, Any]:
         "oes_options": explorer.oes_options(facets["oes"]),
         "levels_options": explorer.facet_options(facets["levels"]),
         "statuses_options": explorer.facet_options(facets["statuses"]),
+        "progress_options": explorer.facet_options(facets["progress"]),
         "row_data": explorer.grid_rows(rows, ds.values, ds.meta),
         "column_defs": column_defs(filters),
         "count": explorer.count_text(len(rows), len(ds.summary)),
@@ -203,7 +220,16 @@ def _downloads(filters: Filters) -> html.Div:
             (explore.KEY_QUERY, Ids.QUERY_FIELD.value, download_query(filters)),
             (explore.KEY_VISIBLE, Ids.VISIBLE_FIELD.value, ""),
         ],
-        [(f"Descargar {label}", ids.value, download_url(fmt)) for fmt, label, ids in DOWNLOADS],
+        [
+            *[
+                (f"Descargar {label}", ids.value, download_url(fmt))
+                for fmt, label, ids in DOWNLOADS
+            ],
+            *[
+                (f"Descargar {label}", ids.value, summary_download_url(fmt))
+                for fmt, label, ids in SUMMARY_DOWNLOADS
+            ],
+        ],
     )
     links = [(label, download_url(fmt)) for fmt, label, _ in DOWNLOADS]
     full = explorer.full_data_links(links, len(get_dataset().summary))
@@ -230,9 +256,9 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id=Ids.STORE.value, data=explore.to_store(filters)),
             html.H1("Explorar indicadores", className="h2"),
             html.P(
-                "Filtre los indicadores del Anexo 6.1 por unidad responsable, objetivo, nivel "
-                "y estado. La dirección de esta página guarda los filtros: cópiela para "
-                "compartir exactamente esta vista.",
+                "Filtre los indicadores del Anexo 6.1 por unidad responsable, objetivo, nivel, "
+                "estado y perspectiva al cierre del plan. La dirección de esta página guarda los "
+                "filtros: cópiela para compartir exactamente esta vista.",
                 className="lead",
             ),
             html.Div(
@@ -270,12 +296,18 @@ def _is_this_page(pathname: Any) -> bool:
 
 def _widgets_out(current: tuple, filters: Filters, bounds: tuple[int, int]) -> list[Any]:
     """The widgets' new values: no_update where they already show ``filters``."""
-    units, oes, levels, statuses, years = current
     years_now = list(filters.span(bounds))
-    wanted = (filters.units, filters.oes, filters.levels, filters.statuses, years_now)
+    wanted = (
+        filters.units,
+        filters.oes,
+        filters.levels,
+        filters.statuses,
+        filters.progress,
+        years_now,
+    )
     return [
         no_update if _same(now, want) else list(want)
-        for now, want in zip((units, oes, levels, statuses, years), wanted, strict=True)
+        for now, want in zip(current, wanted, strict=True)
     ]
 
 
@@ -285,6 +317,7 @@ def _widgets_out(current: tuple, filters: Filters, bounds: tuple[int, int]) -> l
     Output(Ids.OES.value, "value"),
     Output(Ids.LEVELS.value, "value"),
     Output(Ids.STATUSES.value, "value"),
+    Output(Ids.PROGRESS.value, "value"),
     Output(Ids.YEARS.value, "value"),
     Output(Ids.NOTICES.value, "children"),
     Output(Ids.STORE.value, "data"),
@@ -293,6 +326,7 @@ def _widgets_out(current: tuple, filters: Filters, bounds: tuple[int, int]) -> l
     Input(Ids.OES.value, "value"),
     Input(Ids.LEVELS.value, "value"),
     Input(Ids.STATUSES.value, "value"),
+    Input(Ids.PROGRESS.value, "value"),
     Input(Ids.YEARS.value, "value"),
     Input(Ids.CLEAR.value, "n_clicks"),
     State(Ids.LOCATION.value, "pathname"),
@@ -305,6 +339,7 @@ def sync_filters(
     oes: Any,
     levels: Any,
     statuses: Any,
+    progress: Any,
     years: Any,
     _clear: Any,
     pathname: str | None,
@@ -324,14 +359,14 @@ def sync_filters(
         if f"{Ids.CLEAR.value}.n_clicks" in triggered:
             filters = Filters()
         else:
-            query = explore.values_query(units, oes, levels, statuses, years)
+            query = explore.values_query(units, oes, levels, statuses, years, progress)
             filters = explore.parse_query(query, ds)[0]
         wanted = explore.to_query(filters)
         new_search = wanted if wanted != (search or "") else no_update
         notices_out = [] if new_search is not no_update else no_update
     store = explore.to_store(filters)
     widgets = _widgets_out(
-        (units, oes, levels, statuses, years), filters, explore.year_bounds(ds.meta)
+        (units, oes, levels, statuses, progress, years), filters, explore.year_bounds(ds.meta)
     )
     return (new_search, *widgets, notices_out, no_update if stored == store else store)
 
@@ -341,6 +376,7 @@ def sync_filters(
     Output(Ids.OES.value, "options"),
     Output(Ids.LEVELS.value, "options"),
     Output(Ids.STATUSES.value, "options"),
+    Output(Ids.PROGRESS.value, "options"),
     Output(Ids.GRID.value, "rowData"),
     Output(Ids.GRID.value, "columnDefs"),
     Output(Ids.CHART_BOX.value, "children"),
@@ -358,6 +394,7 @@ def update_view(stored: Any) -> tuple:
         state["oes_options"],
         state["levels_options"],
         state["statuses_options"],
+        state["progress_options"],
         state["row_data"],
         state["column_defs"],
         state["chart"],
@@ -384,7 +421,8 @@ def export_figures(**params: Any) -> list[tuple[str, go.Figure]]:
     """The page's chart for the filters in ``params`` (URL query keys), as (stem, figure)."""
     ds = get_dataset()
     filters, _ = explore.parse_query(params, ds)
-    figure = explorer.achievement_figure(explore.apply(ds.summary, filters), ds.meta)
+    summary = outlook.with_outlook(ds)
+    figure = explorer.achievement_figure(explore.apply(summary, filters), ds.meta)
     # The page shows the title in the card header; the PNG carries it (and the filters) itself.
     figure.update_layout(
         title={

@@ -12,9 +12,10 @@ same view. This module is the domain side of that page (no Dash):
 * :func:`unit_summary` — one row per responsible unit: indicators owned, semáforo counts, changes;
 * :func:`download_name` — the file name of a filtered download (safe characters only).
 
-Query keys (Spanish, as the UI): ``unidad``, ``oes``, ``nivel``, ``estado`` (repeatable, or comma
-separated) and ``desde`` / ``hasta`` (single years within :func:`year_bounds`: from the plan's
-baseline year to its final year).
+Query keys (Spanish, as the UI): ``unidad``, ``oes``, ``nivel``, ``estado`` and ``progreso``
+(the plan outlook's category, :mod:`pesem.outlook`), repeatable or comma separated, and
+``desde`` / ``hasta`` (single years within :func:`year_bounds`: from the plan's baseline year
+to its final year).
 """
 
 from __future__ import annotations
@@ -31,21 +32,28 @@ import pandas as pd
 from pesem.export import tidy_long
 from pesem.loader import Dataset
 from pesem.metrics import split_units
+from pesem.outlook import LABELS as PROGRESS_LABELS
+from pesem.outlook import PROGRESS_STATUSES, with_outlook
 from pesem.report import ReportMeta
 from pesem.status import DEFAULT_RULES, STATUSES
 from pesem.status import label as status_label
 from pesem.vocabulary import LEVEL_LABELS, LEVELS
 
 KEY_UNITS, KEY_OES, KEY_LEVELS, KEY_STATUSES = "unidad", "oes", "nivel", "estado"
+KEY_PROGRESS = "progreso"
 KEY_FROM, KEY_TO = "desde", "hasta"
 #: Query keys in the order :func:`to_query` writes them.
-QUERY_KEYS = (KEY_UNITS, KEY_OES, KEY_LEVELS, KEY_STATUSES, KEY_FROM, KEY_TO)
+QUERY_KEYS = (KEY_UNITS, KEY_OES, KEY_LEVELS, KEY_STATUSES, KEY_PROGRESS, KEY_FROM, KEY_TO)
 _MULTI_KEYS = {
     KEY_UNITS: "units",
     KEY_OES: "oes",
     KEY_LEVELS: "levels",
     KEY_STATUSES: "statuses",
+    KEY_PROGRESS: "progress",
 }
+#: Column of the outlook's category: a summary filtered by ``progreso`` must carry it
+#: (:func:`pesem.outlook.with_outlook`).
+PROGRESS_COLUMN = "progress_status"
 _SHOWN_CHARS = 40
 
 
@@ -78,9 +86,10 @@ class Filters:
     statuses: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
+    progress: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("units", "oes", "levels", "statuses"):
+        for name in _MULTI_KEYS.values():
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
         for name in ("year_from", "year_to"):
             value = getattr(self, name)
@@ -109,12 +118,13 @@ class Vocabulary:
     years: tuple[int, int]
     levels: tuple[str, ...] = LEVELS
     statuses: tuple[str, ...] = STATUSES
+    progress: tuple[str, ...] = PROGRESS_STATUSES
     _lookup: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     def canonical(self, kind: str, value: str) -> str | None:
         """The canonical spelling of ``value`` for ``kind`` (case-insensitive), or None."""
         if not self._lookup:
-            for name in ("units", "oes", "levels", "statuses"):
+            for name in _MULTI_KEYS.values():
                 self._lookup[name] = {v.casefold(): v for v in getattr(self, name)}
         return self._lookup[kind].get(value.strip().casefold())
 
@@ -172,6 +182,11 @@ def _invalid_value_notice(key: str, value: str, vocab: Vocabulary) -> str:
         return f"El objetivo «{_shown(value)}» no existe ({', '.join(vocab.oes)}); se ignoró."
     if key == KEY_LEVELS:
         return f"El nivel «{_shown(value)}» no es válido (use OES o AES); se ignoró."
+    if key == KEY_PROGRESS:
+        return (
+            f"La perspectiva «{_shown(value)}» no es válida ({', '.join(vocab.progress)}); "
+            "se ignoró."
+        )
     return f"El estado «{_shown(value)}» no es válido ({', '.join(vocab.statuses)}); se ignoró."
 
 
@@ -256,6 +271,7 @@ def parse_query(query: Query, ds: Dataset | Vocabulary) -> tuple[Filters, list[s
         statuses=tuple(parsed.chosen[KEY_STATUSES]),
         year_from=year_from,
         year_to=year_to,
+        progress=tuple(parsed.chosen[KEY_PROGRESS]),
     )
     return filters, parsed.notices
 
@@ -277,7 +293,9 @@ def to_query(filters: Filters) -> str:
     return "?" + "&".join(f"{k}={quote(v, safe='.-_')}" for k, v in pairs)
 
 
-def values_query(units: Any, oes: Any, levels: Any, statuses: Any, years: Any) -> Query:
+def values_query(
+    units: Any, oes: Any, levels: Any, statuses: Any, years: Any, progress: Any = None
+) -> Query:
     """The query of the explorer's widget values (checked boxes, the year slider's two ends).
 
     Anything malformed (a bool, a one-ended range) means "no filter", never an error: the
@@ -298,6 +316,7 @@ def values_query(units: Any, oes: Any, levels: Any, statuses: Any, years: Any) -
         KEY_OES: as_list(oes),
         KEY_LEVELS: as_list(levels),
         KEY_STATUSES: as_list(statuses),
+        KEY_PROGRESS: as_list(progress),
     }
     if isinstance(years, list | tuple) and len(years) == 2:
         query[KEY_FROM] = as_list(years[:1])
@@ -314,6 +333,7 @@ def to_store(filters: Filters) -> dict[str, Any]:
         "statuses": list(filters.statuses),
         "year_from": filters.year_from,
         "year_to": filters.year_to,
+        "progress": list(filters.progress),
     }
 
 
@@ -323,7 +343,12 @@ def from_store(data: Any, ds: Dataset | Vocabulary) -> Filters:
         return Filters()
     years = [data.get("year_from"), data.get("year_to")]
     query = values_query(
-        data.get("units"), data.get("oes"), data.get("levels"), data.get("statuses"), years
+        data.get("units"),
+        data.get("oes"),
+        data.get("levels"),
+        data.get("statuses"),
+        years,
+        data.get("progress"),
     )
     return parse_query(query, ds)[0]
 
@@ -336,6 +361,7 @@ def caption(filters: Filters) -> str:
         ("OES", filters.oes),
         ("Nivel", filters.levels),
         ("Estado", [s.replace("_", " ") for s in filters.statuses]),
+        ("Progreso", [PROGRESS_LABELS[p]["label"] for p in filters.progress]),
     ):
         if values:
             parts.append(f"{label}: {', '.join(values)}")
@@ -359,6 +385,8 @@ def _mask(summary: pd.DataFrame, filters: Filters, skip: str = "") -> pd.Series:
         mask &= summary["level"].isin(filters.levels)
     if filters.statuses and skip != "statuses":
         mask &= summary["status"].isin(filters.statuses)
+    if filters.progress and skip != "progress":
+        mask &= summary[PROGRESS_COLUMN].isin(filters.progress)
     return mask
 
 
@@ -366,7 +394,8 @@ def apply(summary: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The rows of ``summary`` (one per indicator, report order kept) that pass ``filters``.
 
     Values inside one filter are alternatives (OR); different filters combine (AND). The year
-    range does not remove indicators, only year columns (see :meth:`Filters.includes`).
+    range does not remove indicators, only year columns (see :meth:`Filters.includes`). A
+    ``progress`` filter needs the outlook's columns (:func:`pesem.outlook.with_outlook`).
     """
     return summary[_mask(summary, filters)]
 
@@ -383,7 +412,8 @@ def facet_counts(
     Each facet is counted with all the *other* filters applied (the usual faceted search), so
     the count says how many indicators you get by adding that option. Every known option is
     listed, zero included. Returns ``{"units" | "oes" | "levels" | "statuses": [{"value",
-    "label", "count"}, ...]}``; ``label`` is Spanish display text without the count.
+    "label", "count"}, ...]}``, plus ``"progress"`` when ``summary`` carries the outlook's
+    columns; ``label`` is Spanish display text without the count.
     """
     units_col = _units_column(summary)
     facets: dict[str, list[dict[str, Any]]] = {}
@@ -427,6 +457,17 @@ def facet_counts(
         }
         for code in STATUSES
     ]
+    if PROGRESS_COLUMN in summary.columns:
+        rows = summary[_mask(summary, filters, skip="progress")]
+        progress_counts = rows[PROGRESS_COLUMN].value_counts()
+        facets["progress"] = [
+            {
+                "value": code,
+                "label": f"{PROGRESS_LABELS[code]['icon']} {PROGRESS_LABELS[code]['label']}",
+                "count": int(progress_counts.get(code, 0)),
+            }
+            for code in PROGRESS_STATUSES
+        ]
     return facets
 
 
@@ -486,9 +527,9 @@ def _safe(text: str) -> str:
 
 
 def _name_parts(filters: Filters, bounds: tuple[int, int]) -> list[str]:
-    """Units, OES, levels, statuses (each joined with ``-``), then the year range if narrowed."""
+    """Units, OES, levels, statuses, progress (each joined with ``-``), then the year range."""
     parts = []
-    for attr in ("units", "oes", "levels", "statuses"):
+    for attr in ("units", "oes", "levels", "statuses", "progress"):
         values = [v for v in (_safe(v) for v in getattr(filters, attr)) if v]
         if values:
             parts.append("-".join(values))
@@ -498,14 +539,17 @@ def _name_parts(filters: Filters, bounds: tuple[int, int]) -> list[str]:
     return parts
 
 
-def download_name(filters: Filters, ext: str, meta: ReportMeta, max_length: int = 120) -> str:
+def download_name(
+    filters: Filters, ext: str, meta: ReportMeta, max_length: int = 120, kind: str = "indicadores"
+) -> str:
     """``{file_prefix}_indicadores_DGC_OES.03.csv``: the filters in the name, safe characters.
 
-    ``meta`` gives the prefix of every download (``meta.file_prefix``) and the year range.
+    ``meta`` gives the prefix of every download (``meta.file_prefix``) and the year range;
+    ``kind`` names the file's content (``resumen`` for one row per indicator).
     A name longer than ``max_length`` ends with ``_varios`` instead of its tail.
     """
     suffix = "." + _safe(ext.lstrip(".")).lower() if ext.strip(".") else ""
-    parts = [f"{meta.file_prefix}_indicadores", *_name_parts(filters, year_bounds(meta))]
+    parts = [f"{meta.file_prefix}_{kind}", *_name_parts(filters, year_bounds(meta))]
     stem = "_".join(parts)
     if len(stem) + len(suffix) > max_length:
         keep = max_length - len(suffix) - len("_varios")
@@ -553,14 +597,15 @@ def visible_ids(summary: pd.DataFrame, filters: Filters, visible: str | None = N
     return [i for i in ids if i in keep]
 
 
-def filtered_download(
-    ds: Dataset, summary: pd.DataFrame, query: Query, ext: str
-) -> tuple[pd.DataFrame, str]:
-    """The tidy long rows and file name of the download an explorer view asks for.
+def download_selection(
+    ds: Dataset, summary: pd.DataFrame, query: Query
+) -> tuple[Filters, list[str]]:
+    """The filters and indicator ids (report order) of the download an explorer view asks for.
 
     ``query`` is the explorer's URL query (filter keys, see :func:`parse_query`), or a
     :data:`KEY_QUERY` field holding one, plus, optionally, :data:`KEY_VISIBLE`. Invalid filter
-    values are ignored as on the page.
+    values are ignored as on the page. The outlook's columns are added to ``summary`` when
+    missing, so ``progreso`` filters any download.
     """
     all_pairs: list[tuple[str, str]] = []
     for key, value in _pairs(query):
@@ -569,5 +614,16 @@ def filtered_download(
     pairs = [(k, v) for k, v in all_pairs if k.strip().casefold() != KEY_VISIBLE]
     visible = next((v for k, v in all_pairs if k.strip().casefold() == KEY_VISIBLE), None)
     filters, _ = parse_query(pairs, ds)
-    frame = export_frame(ds, visible_ids(summary, filters, visible), filters)
+    if filters.progress and PROGRESS_COLUMN not in summary.columns:
+        summary = with_outlook(ds, summary)
+    return filters, visible_ids(summary, filters, visible)
+
+
+def filtered_download(
+    ds: Dataset, summary: pd.DataFrame, query: Query, ext: str
+) -> tuple[pd.DataFrame, str]:
+    """The tidy long rows and file name of the download an explorer view asks for
+    (:func:`download_selection`)."""
+    filters, ids = download_selection(ds, summary, query)
+    frame = export_frame(ds, ids, filters)
     return frame, download_name(filters, ext, ds.meta)

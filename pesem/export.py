@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -75,16 +75,20 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return printable.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "indicadores") -> bytes:
-    """An XLSX workbook: the data (numbers as numbers, header frozen) and a column dictionary."""
+def to_xlsx_bytes(
+    frame: pd.DataFrame, sheet: str = "indicadores", dictionary: Mapping[str, str] | None = None
+) -> bytes:
+    """An XLSX workbook: the data (numbers as numbers, header frozen) and a column dictionary
+    (:data:`DICTIONARY`, completed or overridden by ``dictionary``)."""
+    described = {**DICTIONARY, **(dictionary or {})}
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-        dictionary = pd.DataFrame(
-            [(c, DICTIONARY.get(c, "")) for c in frame.columns],
+        columns = pd.DataFrame(
+            [(c, described.get(c, "")) for c in frame.columns],
             columns=["columna", "descripción"],
         )
-        dictionary.to_excel(writer, sheet_name="diccionario", index=False)
+        columns.to_excel(writer, sheet_name="diccionario", index=False)
         for name in (sheet, "diccionario"):
             ws = writer.sheets[name]
             for column in ws.columns:

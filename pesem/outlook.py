@@ -286,3 +286,72 @@ def progress_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many indicators fall in each category (every category, zero included)."""
     counts = table["progress_status"].value_counts()
     return {code: int(counts.get(code, 0)) for code in PROGRESS_STATUSES}
+
+
+#: Columns of the one-row-per-indicator download (``/download/resumen.csv``), in order:
+#: identity, semáforo, avances (reported and recomputed), outlook.
+SUMMARY_COLUMNS: Final = [
+    "indicator_id",
+    "level",
+    "oes_code",
+    "aes_code",
+    "indicator_name",
+    "unit",
+    "responsible_unit",
+    "status",
+    "status_reason",
+    "tipo1_reported",
+    "tipo1_computed",
+    "tipo2_reported",
+    "tipo2_computed",
+    "progress_status",
+    "progress_ratio",
+    "cagr_observed",
+    "cagr_required",
+    "base_value",
+    "base_year",
+    "current_value",
+    "current_year",
+    "target_value",
+    "target_year",
+    "progress_reason",
+    "target_below_base",
+    "target_finding_id",
+]
+#: What each column of the summary download means (the XLSX's dictionary sheet).
+SUMMARY_DICTIONARY: Final = {
+    "status": "Semáforo del año evaluado: cumplido, en_riesgo, rezagado, sin_meta, sin_dato.",
+    "status_reason": "Por qué el indicador tiene ese estado (grado de cumplimiento o motivo).",
+    "tipo1_reported": "Avance Tipo 1 impreso en el reporte (%).",
+    "tipo1_computed": "Avance Tipo 1 recalculado con los datos del reporte (%).",
+    "tipo2_reported": "Avance Tipo 2 impreso en el reporte (%).",
+    "tipo2_computed": "Avance Tipo 2 recalculado con los datos del reporte (%).",
+    "progress_status": "Perspectiva al cierre del plan (cálculo del tablero, método Open SDG / "
+    "ESCAP): meta_alcanzada, sustancial, moderado, limitado, deterioro, no_calculable.",
+    "progress_ratio": "Razón de progreso: dirección × crecimiento anual observado / "
+    "|crecimiento anual requerido|.",
+    "cagr_observed": "Crecimiento anual compuesto observado, de la línea de base al último "
+    "valor obtenido (fracción: 0.126 = 12.6 %).",
+    "cagr_required": "Crecimiento anual compuesto requerido, de la línea de base a la meta final.",
+    "base_value": "Línea de base.",
+    "base_year": "Año de la línea de base.",
+    "current_value": "Último valor obtenido.",
+    "current_year": "Año del último valor obtenido.",
+    "target_value": "Logro esperado del año final del plan (meta final).",
+    "target_year": "Año final del plan.",
+    "progress_reason": "Explicación de la perspectiva, o por qué no se puede calcular.",
+    "target_below_base": "Meta final por debajo de la línea de base en un indicador donde más es "
+    "mejor (se calcula igual; ver hallazgo).",
+    "target_finding_id": "Hallazgo de «Calidad de datos» sobre esa meta.",
+}
+
+
+def summary_export(ds: Dataset, indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """One row per indicator (report order; only ``indicator_ids`` when given) with the
+    columns of :data:`SUMMARY_COLUMNS`."""
+    frame = with_outlook(ds).rename(
+        columns={"name": "indicator_name", "responsible_units": "responsible_unit"}
+    )
+    if indicator_ids is not None:
+        frame = frame[frame["indicator_id"].isin(indicator_ids)]
+    return frame[SUMMARY_COLUMNS].reset_index(drop=True)

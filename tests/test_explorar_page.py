@@ -56,6 +56,7 @@ def _sync(
     statuses=None,
     years=None,
     clear=0,
+    progress=None,
     pathname="/explorar",
     stored=None,
 ):
@@ -67,6 +68,7 @@ def _sync(
         oes or [],
         levels or [],
         statuses or [],
+        progress or [],
         years or ALL_YEARS,
         clear,
         pathname,
@@ -172,7 +174,7 @@ def test_widget_change_pushes_canonical_query():
     out = _sync(
         [f"{Ids.UNITS.value}.value"], units=["DGC", "DAC"], levels=["AES"], years=[2016, 2021]
     )
-    search, units, oes, levels, statuses, years, notices, store = out
+    search, units, oes, levels, statuses, progress, years, notices, store = out
     assert search == "?unidad=DGC&unidad=DAC&nivel=AES&desde=2016"
     assert units is no_update and levels is no_update and years is no_update
     assert store["units"] == ["DGC", "DAC"] and store["year_from"] == 2016
@@ -196,7 +198,7 @@ def test_url_change_sets_widgets_without_rewriting_url():
         units=["DGC"],
         levels=["AES", "OES"],
     )
-    search, units, oes, levels, statuses, years, notices, store = out
+    search, units, oes, levels, statuses, progress, years, notices, store = out
     assert search is no_update  # back/forward must not add a history entry
     assert units is no_update
     assert levels == ["AES"]
@@ -258,15 +260,15 @@ def test_sync_rejects_malformed_pathname(pathname):
 def test_update_view_follows_the_store():
     filters = Filters(units=("DGC",), year_from=2020)
     store = explore.to_store(filters)
-    units_opts, oes_opts, levels_opts, status_opts, rows, cols, chart, count, query = run_callback(
-        explorar.update_view, [f"{Ids.STORE.value}.data"], store
-    )
+    out = run_callback(explorar.update_view, [f"{Ids.STORE.value}.data"], store)
+    units_opts, oes_opts, levels_opts, status_opts, progress_opts = out[:5]
+    rows, cols, chart, count, query = out[5:]
     assert [r["indicator_id"] for r in rows] == DGC
     assert any(o["value"] == "DGC" and o["label"] == f"DGC ({len(DGC)})" for o in units_opts)
     assert chart is not None
     assert count == f"{len(DGC)} indicadores (de {len(ALL_IDS)})"
     assert query == "unidad=DGC&desde=2020"  # the download form's filters
-    assert explorar.update_view(None)[4] and len(explorar.update_view(None)[4]) == len(ALL_IDS)
+    assert explorar.update_view(None)[5] and len(explorar.update_view(None)[5]) == len(ALL_IDS)
 
 
 def test_count_text():

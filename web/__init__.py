@@ -8,6 +8,7 @@ Flask server, in this order:
 * :mod:`web.errors`: callback bodies checked against the app's callbacks (400), JSON errors for
   callback requests, never a trace;
 * :mod:`web.routes`: ``/healthz`` and the indicator downloads;
+* :mod:`web.summary_downloads`: the one-row-per-indicator summary downloads;
 * :mod:`web.plotly_bundle`: plotly.js' basic bundle for dcc.Graph;
 * :mod:`web.page_bundles`: per page scripts and preloads in the index HTML;
 * :mod:`web.pages`: HTTP 404 for unknown page addresses;
@@ -27,7 +28,17 @@ from flask import request
 from werkzeug.exceptions import NotFound
 
 from components.routing import is_page_path
-from web import errors, layouts, page_bundles, pages, plotly_bundle, routes, security, static
+from web import (
+    errors,
+    layouts,
+    page_bundles,
+    pages,
+    plotly_bundle,
+    routes,
+    security,
+    static,
+    summary_downloads,
+)
 
 MAX_CONTENT_LENGTH: Final = 1024 * 1024  # 1 MiB: a callback body of this app is a few KiB
 
@@ -58,6 +69,7 @@ def install(app: Dash) -> None:
     layouts.install(dash.page_registry)
     errors.install(server, lambda: app.callback_map, router_location_id())
     routes.install(server)
+    summary_downloads.install(server)
     plotly_bundle.register(server)
     page_bundles.install(app)
     pages.install(server, is_page_path)
