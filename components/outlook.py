@@ -343,3 +343,27 @@ def method_section(meta: ReportMeta, section_id: str) -> html.Section:
         id=section_id,
         className="out-method mt-4",
     )
+
+
+# --------------------------------------------------------------------------- OES/AES pages
+
+
+def outlook_note(row: pd.Series | dict[str, Any], meta: ReportMeta) -> html.Span:
+    """`` · Perspectiva al cierre {plan_end}: [badge]``, beside an indicator's semáforo.
+
+    ``row``: a summary row with the outlook's columns; the badge's tooltip is the reason and the
+    label links to /perspectiva, which explains the method.
+    """
+    return html.Span(
+        [
+            " · ",
+            dcc.Link(
+                f"Perspectiva al cierre {meta.plan_end}",
+                href="/perspectiva",
+                title="Cálculo propio del tablero (método Open SDG): ¿alcanzará la meta final?",
+            ),
+            ": ",
+            progress_badge(row["progress_status"], title=row["progress_reason"]),
+        ],
+        className="outlook-note",
+    )

@@ -28,11 +28,13 @@ from components.code_page import (
 from components.format import fmt_value, unit_label
 from components.graph import chart_card
 from components.navigation import not_found_view
+from components.outlook import outlook_note
 from components.tables import responsive_table, table_header, values_table
 from pesem.findings import SERIES_LABELS
 from pesem.formulas import agrees
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import MISSING_LABELS, series_table
+from pesem.outlook import with_outlook
 from pesem.report import ReportMeta
 
 NO_INDICATOR_TEXT = (
@@ -82,7 +84,8 @@ dash.register_page(
 
 
 def _indicator_rows(ds: Dataset, code: str) -> pd.DataFrame:
-    return ds.summary[ds.summary["aes_code"] == code].sort_values("seq")
+    # with the outlook's category, shown beside the semáforo
+    return with_outlook(ds, ds.summary[ds.summary["aes_code"] == code].sort_values("seq"))
 
 
 def _stems(meta: ReportMeta, indicator_id: str) -> tuple[str, str]:
@@ -198,7 +201,11 @@ def _indicator_section(ds: Dataset, row: pd.Series) -> html.Article:
     achieved = fmt_value(row["achieved_current"], unit)
     return html.Article(
         [
-            *indicator_heading(row, "h4", f" · valor obtenido {year}: {achieved}"),
+            *indicator_heading(
+                row,
+                "h4",
+                html.Span([f" · valor obtenido {year}: {achieved}", outlook_note(row, ds.meta)]),
+            ),
             _facts(ds, iid, unit),
             timeline_card(
                 Ids.TIMELINE.value,

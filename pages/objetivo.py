@@ -27,6 +27,7 @@ from components.code_page import (
 )
 from components.format import count_word, fmt_value, unit_label
 from components.navigation import not_found_view
+from components.outlook import outlook_note
 from components.tables import (
     avance_pair,
     html_table,
@@ -36,6 +37,7 @@ from components.tables import (
 )
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import MISSING_LABELS, series_table
+from pesem.outlook import with_outlook
 from pesem.report import ReportMeta
 
 
@@ -82,6 +84,7 @@ AES_HEADER = (
 
 def _timelines(ds: Dataset, code: str) -> list[tuple[pd.Series, pd.DataFrame, go.Figure]]:
     rows = ds.summary[(ds.summary["oes_code"] == code) & (ds.summary["level"] == "OES")]
+    rows = with_outlook(ds, rows)  # the outlook's category goes beside the semáforo
     out = []
     for _, row in rows.iterrows():
         cells = series_table(ds, row["indicator_id"])
@@ -146,7 +149,9 @@ def _indicator_block(
     table = values_table(cells, row["unit"], row["baseline_year"], meta)
     notes = _missing_notes(cells)
     achieved = fmt_value(row["achieved_current"], row["unit"])
-    detail = html.Span(f" · valor obtenido {meta.year}: {achieved} · {_reference(row)}")
+    detail = html.Span(
+        [f" · valor obtenido {meta.year}: {achieved} · {_reference(row)}", outlook_note(row, meta)]
+    )
     return html.Article(
         [
             *indicator_heading(row, "h5", detail),
