@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pesem import explore
+from pesem import explore, outlook
 from pesem.explore import Filters
 from pesem.loader import get_dataset
 
@@ -330,3 +330,56 @@ def test_export_frame_restricts_years_and_keeps_baseline(ds):
     years = frame.loc[frame["series"] != "baseline", "year"]
     assert set(years) == {2019, 2020}
     assert (frame["series"] == "baseline").sum() == len(ids)
+
+
+# --------------------------------------------------------------------------- progreso (outlook)
+
+
+def test_progress_filter_round_trip_and_case(ds):
+    filters, notices = explore.parse_query("?PROGRESO=Deterioro,META_ALCANZADA&nivel=aes", ds)
+    assert notices == []
+    assert filters.progress == ("deterioro", "meta_alcanzada")
+    assert explore.to_query(filters) == "?nivel=AES&progreso=deterioro&progreso=meta_alcanzada"
+    assert explore.parse_query(explore.to_query(filters), ds)[0] == filters
+    assert explore.from_store(explore.to_store(filters), ds) == filters
+    assert explore.caption(filters) == "Nivel: AES · Progreso: Deterioro, Meta alcanzada"
+
+
+def test_unknown_progress_is_ignored_with_a_notice(ds):
+    filters, notices = explore.parse_query("progreso=rapido&progreso=sustancial", ds)
+    assert filters.progress == ("sustancial",)
+    assert len(notices) == 1 and "rapido" in notices[0] and "sustancial" in notices[0]
+
+
+def test_progress_filter_on_the_outlook_summary(ds):
+    summary = outlook.with_outlook(ds)
+    rows = explore.apply(summary, Filters(progress=("no_calculable",), oes=("OES.02",)))
+    assert list(rows["indicator_id"]) == ["OES.02-2"]  # baseline 0
+    facets = explore.facet_counts(summary, Filters(oes=("OES.02",)), ds)
+    progress = {o["value"]: o["count"] for o in facets["progress"]}
+    assert progress == {
+        "meta_alcanzada": 1,
+        "sustancial": 1,
+        "moderado": 0,
+        "limitado": 2,
+        "deterioro": 2,
+        "no_calculable": 1,
+    }
+    assert "progress" not in explore.facet_counts(ds.summary, Filters(), ds)
+
+
+def test_progress_in_download_names_and_selection(ds):
+    filters = Filters(levels=("OES",), progress=("deterioro",))
+    assert (
+        explore.download_name(filters, "csv", META)
+        == f"{META.file_prefix}_indicadores_OES_deterioro.csv"
+    )
+    assert (
+        explore.download_name(filters, "csv", META, kind="resumen")
+        == f"{META.file_prefix}_resumen_OES_deterioro.csv"
+    )
+    # the plain summary (no outlook columns) is completed before filtering
+    chosen, ids = explore.download_selection(
+        ds, ds.summary, [("q", "progreso=deterioro&nivel=oes")]
+    )
+    assert chosen == filters and ids == ["OES.01-1"]
