@@ -108,10 +108,7 @@ DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
     ("xlsx", "Excel", Ids.XLSX),
 )
 #: The one-row-per-indicator downloads (web/summary_downloads.py): (extension, label, id).
-SUMMARY_DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
-    ("csv", "resumen CSV", Ids.SUMMARY_CSV),
-    ("xlsx", "resumen Excel", Ids.SUMMARY_XLSX),
-)
+SUMMARY_DOWNLOADS = (("csv", "CSV", Ids.SUMMARY_CSV), ("xlsx", "Excel", Ids.SUMMARY_XLSX))
 #: The checklists next to each other under the units': (id, legend, view key, filter, widths).
 SIDE_FILTERS = (
     (Ids.OES, "Objetivo estratégico (OES)", "oes_options", "oes", {"lg": 4}),
@@ -121,14 +118,10 @@ SIDE_FILTERS = (
 )
 
 
-def download_url(fmt: str) -> str:
-    """The download route of the whole dataset, or (as a form target) of a filtered view."""
-    return dash.get_relative_path(f"/download/indicators.{fmt}")
-
-
-def summary_download_url(fmt: str) -> str:
-    """The route of the one-row-per-indicator summary (outlook included), as a form target."""
-    return dash.get_relative_path(f"/download/resumen.{fmt}")
+def download_url(fmt: str, kind: str = "indicators") -> str:
+    """The download route of the whole dataset, or (as a form target) of a filtered view;
+    ``kind="resumen"``: one row per indicator, outlook included."""
+    return dash.get_relative_path(f"/download/{kind}.{fmt}")
 
 
 def download_query(filters: Filters) -> str:
@@ -220,15 +213,10 @@ def _downloads(filters: Filters) -> html.Div:
             (explore.KEY_QUERY, Ids.QUERY_FIELD.value, download_query(filters)),
             (explore.KEY_VISIBLE, Ids.VISIBLE_FIELD.value, ""),
         ],
-        [
-            *[
-                (f"Descargar {label}", ids.value, download_url(fmt))
-                for fmt, label, ids in DOWNLOADS
-            ],
-            *[
-                (f"Descargar {label}", ids.value, summary_download_url(fmt))
-                for fmt, label, ids in SUMMARY_DOWNLOADS
-            ],
+        [(f"Descargar {label}", ids.value, download_url(fmt)) for fmt, label, ids in DOWNLOADS]
+        + [
+            (f"Descargar resumen {label}", ids.value, download_url(fmt, "resumen"))
+            for fmt, label, ids in SUMMARY_DOWNLOADS
         ],
     )
     links = [(label, download_url(fmt)) for fmt, label, _ in DOWNLOADS]
@@ -297,14 +285,8 @@ def _is_this_page(pathname: Any) -> bool:
 def _widgets_out(current: tuple, filters: Filters, bounds: tuple[int, int]) -> list[Any]:
     """The widgets' new values: no_update where they already show ``filters``."""
     years_now = list(filters.span(bounds))
-    wanted = (
-        filters.units,
-        filters.oes,
-        filters.levels,
-        filters.statuses,
-        filters.progress,
-        years_now,
-    )
+    attrs = ("units", "oes", "levels", "statuses", "progress")
+    wanted = (*(getattr(filters, a) for a in attrs), years_now)
     return [
         no_update if _same(now, want) else list(want)
         for now, want in zip(current, wanted, strict=True)
