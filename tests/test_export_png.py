@@ -44,6 +44,7 @@ CHART_PAGES = [
     *ZIP_PAGES,
     "/covid?vista=abs&alcance=todos",
     "/unidades",
+    "/perspectiva",
     "/explorar",
     "/explorar?oes=OES.02&nivel=AES",
 ]

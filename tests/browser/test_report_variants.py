@@ -22,10 +22,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _paths(ds: Dataset) -> list[str]:
-    """Every page but /covid: summary, each OES, each AES with indicators, the analyst pages."""
+    """Every page but /covid: summary, each OES, each AES with indicators, the other pages."""
     aes = sorted(set(ds.indicators["aes_code"]) - {""})
     oes = sorted(ds.oes["oes_code"])
     return ["/", *(f"/oes/{c}" for c in oes), *(f"/aes/{c}" for c in aes)] + [
+        "/perspectiva",
         "/explorar",
         "/unidades",
         "/calidad",
