@@ -5,7 +5,9 @@ same view. This module is the domain side of that page (no Dash):
 
 * :class:`Filters` — the filter state (responsible units, OES, level, semáforo status, year range);
 * :func:`parse_query` / :func:`to_query` — URL query string ↔ :class:`Filters`; anything invalid or
-  unknown in a query is ignored and explained in a Spanish notice, never an error;
+  unknown in a query is ignored and explained in a Spanish notice, never an error (the page);
+* :func:`parse_query_strict` — the same vocabulary, but the first unknown key or value raises a
+  :class:`QueryError` naming it and the valid values (the API and the downloads);
 * :func:`apply` — the indicators that pass the filters (an indicator owned by several units,
   ``"DGA, DGE, DAO, DAM"``, passes when any of them is selected);
 * :func:`facet_counts` — every option of every filter, with how many indicators it would show;
@@ -274,6 +276,134 @@ def parse_query(query: Query, ds: Dataset | Vocabulary) -> tuple[Filters, list[s
         progress=tuple(parsed.chosen[KEY_PROGRESS]),
     )
     return filters, parsed.notices
+
+
+#: How the Spanish error of a strict query names the valid values of each key.
+VALID_VALUES_LABEL = {
+    KEY_UNITS: "unidades válidas",
+    KEY_OES: "objetivos válidos",
+    KEY_LEVELS: "niveles válidos",
+    KEY_STATUSES: "estados válidos",
+    KEY_PROGRESS: "valores de progreso válidos",
+    KEY_FROM: "años válidos",
+    KEY_TO: "años válidos",
+}
+
+
+class QueryError(ValueError):
+    """A strict query's first problem: the key, what was received, the valid values, and a
+    Spanish message naming all three (``unidad=DGX no existe; unidades válidas: DAC, …``)."""
+
+    def __init__(self, key: str, received: str, valid: Iterable[str], message: str) -> None:
+        self.key, self.received, self.valid = key, received, tuple(valid)
+        self.message = message
+        super().__init__(message)
+
+
+def unknown_key_error(key: str, allowed: Iterable[str]) -> QueryError:
+    """The error of a query key that is no filter (``allowed``: the keys that are)."""
+    allowed = tuple(allowed)
+    message = (
+        f"El parámetro «{_shown(key)}» no existe; parámetros válidos: {', '.join(allowed)}."
+        if allowed
+        else f"El parámetro «{_shown(key)}» no existe; esta dirección no acepta parámetros."
+    )
+    return QueryError(key, key, allowed, message)
+
+
+def valid_values(key: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """The canonical values a multi-valued key accepts (a year key: its bounds' years)."""
+    if key in _MULTI_KEYS:
+        return tuple(getattr(vocab, _MULTI_KEYS[key]))
+    low, high = vocab.years
+    return tuple(str(y) for y in range(low, high + 1))
+
+
+def strict_values(key: str, raw_values: Iterable[str], vocab: Vocabulary) -> tuple[str, ...]:
+    """The canonical values of a multi-valued ``key`` (each raw value may hold several, comma
+    separated; case-insensitive; blanks and repetitions dropped). Raises :class:`QueryError`."""
+    chosen: dict[str, None] = {}
+    for raw in raw_values:
+        for part in str(raw).split(","):
+            if not part.strip():
+                continue
+            value = vocab.canonical(_MULTI_KEYS[key], part)
+            if value is None:
+                valid = valid_values(key, vocab)
+                message = (
+                    f"{key}={_shown(part.strip())} no existe; "
+                    f"{VALID_VALUES_LABEL[key]}: {', '.join(valid)}."
+                )
+                raise QueryError(key, part.strip(), valid, message)
+            chosen[value] = None
+    return tuple(chosen)
+
+
+def strict_year(key: str, raw_values: list[str], vocab: Vocabulary) -> int | None:
+    """``desde`` / ``hasta``: one whole year within :func:`year_bounds` (blank: no bound)."""
+    given = [v.strip() for v in raw_values if v.strip()]
+    if not given:
+        return None
+    low, high = vocab.years
+    valid = valid_values(key, vocab)
+    if len(given) > 1:
+        raise QueryError(
+            key, ",".join(given), valid, f"«{key}» se repite ({', '.join(given)}); envíe un año."
+        )
+    text = given[0]
+    if not re.fullmatch(r"\d{1,4}", text) or not low <= int(text) <= high:
+        message = (
+            f"{key}={_shown(text)} no es un año válido; {VALID_VALUES_LABEL[key]}: {low}–{high}."
+        )
+        raise QueryError(key, text, valid, message)
+    return int(text)
+
+
+def grouped_pairs(query: Query, allowed: Iterable[str]) -> dict[str, list[str]]:
+    """The values of each key of ``query`` (keys case-insensitive), in order; a key not in
+    ``allowed`` raises :class:`QueryError`."""
+    allowed = tuple(allowed)
+    grouped: dict[str, list[str]] = {}
+    for raw_key, raw_value in _pairs(query):
+        key = raw_key.strip().casefold()
+        if key not in allowed:
+            raise unknown_key_error(raw_key, allowed)
+        grouped.setdefault(key, []).append(raw_value)
+    return grouped
+
+
+def parse_query_strict(
+    query: Query, ds: Dataset | Vocabulary, allowed: Iterable[str] = QUERY_KEYS
+) -> Filters:
+    """The :class:`Filters` of ``query``, refusing instead of ignoring (:class:`QueryError`).
+
+    Same keys, values and case-insensitive matching as :func:`parse_query` (``allowed``
+    narrows the keys); an unknown key, an unknown value, a year outside :func:`year_bounds`, a
+    repeated ``desde``/``hasta`` or a ``desde`` after ``hasta`` is an error. Blank values and
+    repeated values are no error (a blank means "no filter").
+    """
+    vocab = ds if isinstance(ds, Vocabulary) else vocabulary(ds)
+    grouped = grouped_pairs(query, allowed)
+    chosen = {key: strict_values(key, grouped.get(key, []), vocab) for key in _MULTI_KEYS}
+    year_from = strict_year(KEY_FROM, grouped.get(KEY_FROM, []), vocab)
+    year_to = strict_year(KEY_TO, grouped.get(KEY_TO, []), vocab)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise QueryError(
+            KEY_FROM,
+            str(year_from),
+            valid_values(KEY_FROM, vocab),
+            f"desde={year_from} es posterior a hasta={year_to}; envíe desde ≤ hasta.",
+        )
+    low, high = vocab.years
+    return Filters(
+        units=chosen[KEY_UNITS],
+        oes=chosen[KEY_OES],
+        levels=chosen[KEY_LEVELS],
+        statuses=chosen[KEY_STATUSES],
+        progress=chosen[KEY_PROGRESS],
+        year_from=None if year_from == low else year_from,
+        year_to=None if year_to == high else year_to,
+    )
 
 
 def to_query(filters: Filters) -> str:
@@ -597,15 +727,37 @@ def visible_ids(summary: pd.DataFrame, filters: Filters, visible: str | None = N
     return [i for i in ids if i in keep]
 
 
+#: Every key a download accepts: the explorer's filters, a whole query and the visible ids.
+DOWNLOAD_KEYS = (*QUERY_KEYS, KEY_QUERY, KEY_VISIBLE)
+#: The :data:`KEY_VISIBLE` value of a grid whose column filters leave no row visible.
+NO_VISIBLE_ROW = "-"
+
+
+def strict_visible(visible: str | None, ds: Dataset) -> str | None:
+    """``visible`` checked: every id an indicator of ``ds`` (or :data:`NO_VISIBLE_ROW`)."""
+    if visible is None:
+        return None
+    known = tuple(ds.indicators["indicator_id"])
+    for part in visible.split(","):
+        value = part.strip()
+        if value and value != NO_VISIBLE_ROW and value not in known:
+            message = (
+                f"{KEY_VISIBLE}={_shown(value)} no existe; indicadores válidos: {', '.join(known)}."
+            )
+            raise QueryError(KEY_VISIBLE, value, known, message)
+    return visible
+
+
 def download_selection(
-    ds: Dataset, summary: pd.DataFrame, query: Query
+    ds: Dataset, summary: pd.DataFrame, query: Query, *, strict: bool = False
 ) -> tuple[Filters, list[str]]:
     """The filters and indicator ids (report order) of the download an explorer view asks for.
 
     ``query`` is the explorer's URL query (filter keys, see :func:`parse_query`), or a
     :data:`KEY_QUERY` field holding one, plus, optionally, :data:`KEY_VISIBLE`. Invalid filter
-    values are ignored as on the page. The outlook's columns are added to ``summary`` when
-    missing, so ``progreso`` filters any download.
+    values are ignored as on the page, or, with ``strict``, refused (:class:`QueryError`, see
+    :func:`parse_query_strict`; keys: :data:`DOWNLOAD_KEYS`). The outlook's columns are added
+    to ``summary`` when missing, so ``progreso`` filters any download.
     """
     all_pairs: list[tuple[str, str]] = []
     for key, value in _pairs(query):
@@ -613,17 +765,21 @@ def download_selection(
         all_pairs.extend(_pairs(value) if is_query else [(key, value)])
     pairs = [(k, v) for k, v in all_pairs if k.strip().casefold() != KEY_VISIBLE]
     visible = next((v for k, v in all_pairs if k.strip().casefold() == KEY_VISIBLE), None)
-    filters, _ = parse_query(pairs, ds)
+    if strict:
+        filters = parse_query_strict(pairs, ds, DOWNLOAD_KEYS)
+        visible = strict_visible(visible, ds)
+    else:
+        filters, _ = parse_query(pairs, ds)
     if filters.progress and PROGRESS_COLUMN not in summary.columns:
         summary = with_outlook(ds, summary)
     return filters, visible_ids(summary, filters, visible)
 
 
 def filtered_download(
-    ds: Dataset, summary: pd.DataFrame, query: Query, ext: str
+    ds: Dataset, summary: pd.DataFrame, query: Query, ext: str, *, strict: bool = False
 ) -> tuple[pd.DataFrame, str]:
     """The tidy long rows and file name of the download an explorer view asks for
-    (:func:`download_selection`)."""
-    filters, ids = download_selection(ds, summary, query)
+    (:func:`download_selection`, ``strict`` as there)."""
+    filters, ids = download_selection(ds, summary, query, strict=strict)
     frame = export_frame(ds, ids, filters)
     return frame, download_name(filters, ext, ds.meta)

@@ -9,6 +9,7 @@ Flask server, in this order:
   callback requests, never a trace;
 * :mod:`web.routes`: ``/healthz`` and the indicator downloads;
 * :mod:`web.summary_downloads`: the one-row-per-indicator summary downloads;
+* :mod:`web.api`: ``/api/v1/``, ``/api/openapi.json``, the ``/api`` page and the data package;
 * :mod:`web.plotly_bundle`: plotly.js' basic bundle for dcc.Graph;
 * :mod:`web.page_bundles`: per page scripts and preloads in the index HTML;
 * :mod:`web.pages`: HTTP 404 for unknown page addresses;
@@ -29,6 +30,7 @@ from werkzeug.exceptions import NotFound
 
 from components.routing import is_page_path
 from web import (
+    api,
     errors,
     layouts,
     page_bundles,
@@ -70,6 +72,7 @@ def install(app: Dash) -> None:
     errors.install(server, lambda: app.callback_map, router_location_id())
     routes.install(server)
     summary_downloads.install(server)
+    api.install(server)
     plotly_bundle.register(server)
     page_bundles.install(app)
     pages.install(server, is_page_path)

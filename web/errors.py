@@ -5,7 +5,10 @@
   that (a page's callback, Dash checking its return value) is a JSON 500. ``PreventUpdate``
   keeps Dash's own 204 handler (Flask picks the most specific exception class).
 * an unknown ``/_dash-component-suites/`` file is a 404 (Dash raises an unhandled exception).
-* every other exception is a bare 500. No body carries a trace, a path or an exception message.
+* under ``/api/``: a Spanish JSON error (:func:`web.api.views.api_error`); elsewhere the site's
+  Spanish error page (:func:`web.api.docs.error_page`), never Flask's default English page.
+* every other exception is a 500 the same way. No body carries a trace, a path or an exception
+  message.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from typing import Any, Final
 
 from dash.exceptions import DependencyException, InvalidResourceError
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from web.api.docs import error_page
+from web.api.views import API_PREFIX, api_error
 from web.callbacks import MalformedCallback, validate_body
 
 log = logging.getLogger(__name__)
@@ -26,6 +31,24 @@ CALLBACK_ENDPOINT: Final = "/_dash-update-component"
 BUNDLE_PREFIX: Final = "/_dash-component-suites/"
 INVALID_UPDATE: Final = "Solicitud de actualización inválida."
 UPDATE_FAILED: Final = "Error interno al actualizar la página."
+#: The Spanish message of each error status (the default for any other: :data:`GENERIC`).
+MESSAGES: Final = {
+    400: "La solicitud no es válida.",
+    404: "No encontramos la dirección que buscaba: no existe en este tablero o se escribió de "
+    "otra forma. Revise la dirección o continúe desde aquí.",
+    405: "Esta dirección no acepta ese método HTTP.",
+    413: "La solicitud supera el tamaño máximo permitido.",
+    500: "Error interno del servidor. Vuelva a intentarlo más tarde.",
+}
+GENERIC: Final = "La solicitud no se pudo atender."
+
+
+def site_error(status: int, message: str | None = None) -> Response:
+    """The Spanish error of the site: JSON under ``/api/``, the site's page elsewhere."""
+    text = message or MESSAGES.get(status, GENERIC)
+    if request.path.startswith(API_PREFIX):
+        return api_error(status, text)
+    return error_page(status, text)
 
 
 def is_callback_request() -> bool:
@@ -70,15 +93,20 @@ def install(
     def http_error(error: HTTPException) -> Any:
         if is_callback_request() and error.code is not None:
             return json_error(error.code, error.name)
-        return error
+        if error.code is None or error.code < 400:  # a redirect (trailing slash) stays one
+            return error
+        response = site_error(error.code)
+        if error.code == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @server.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Any:
         if _is_unknown_bundle(error):
             log.warning("unknown component bundle: %s", request.path)
-            return NotFound()
+            return site_error(404)
         if is_callback_request():
             log.exception("callback request failed")
             return json_error(500, UPDATE_FAILED)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return InternalServerError()
+        return site_error(500)

@@ -4,8 +4,11 @@
 * ``GET|POST /download/indicators.csv`` and ``.xlsx``: the tidy long export of
   :mod:`pesem.export`; with the explorer's filter keys in the query (or the fields of its
   download form) exactly that filtered view (:func:`pesem.explore.filtered_download`). The
-  format is a fixed whitelist and the file name comes from the report (``meta.file_prefix``),
-  never from the request.
+  format is a fixed whitelist (another one is the site's Spanish 404) and the file name comes
+  from the report (``meta.file_prefix``), never from the request. Filters are strict: an
+  unknown key or value is a Spanish 400 naming it and the valid values
+  (:func:`pesem.explore.parse_query_strict`). ETag from the data version, 304 on
+  ``If-None-Match`` (:mod:`web.api.caching`).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import logging
 from typing import Final
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import NotFound
 
 from pesem import explore, export
 from pesem.loader import get_dataset
 from pesem.metrics import indicator_summary
-from web.errors import json_error
+from web.api import caching
+from web.api.docs import error_page
+from web.errors import json_error, site_error
 
 log = logging.getLogger(__name__)
 
@@ -53,22 +57,31 @@ def healthz() -> Response:
 def download_indicators(fmt: str) -> Response:
     """The indicators as CSV (UTF-8 with BOM, for Excel) or XLSX, whole or filtered."""
     if fmt not in DOWNLOAD_FORMATS:
-        raise NotFound()
+        return site_error(404)
     to_bytes, mimetype = DOWNLOAD_FORMATS[fmt]
     dataset = get_dataset()
     query = [*request.args.items(multi=True), *request.form.items(multi=True)]
-    if query:
-        frame, filename = explore.filtered_download(dataset, indicator_summary(dataset), query, fmt)
-    else:
-        frame, filename = export.tidy_long(dataset), f"{dataset.meta.file_prefix}_indicadores.{fmt}"
+    try:
+        if query:
+            frame, filename = explore.filtered_download(
+                dataset, indicator_summary(dataset), query, fmt, strict=True
+            )
+        else:
+            frame = export.tidy_long(dataset)
+            filename = f"{dataset.meta.file_prefix}_indicadores.{fmt}"
+    except explore.QueryError as error:
+        return error_page(400, error.message)
+    etag = caching.etag_for(caching.data_version(dataset.data_dir), fmt)
+    cached = caching.not_modified(etag) if request.method == "GET" else None
+    if cached is not None:
+        return cached
     data = to_bytes(frame)
     if fmt == "csv" and not data.startswith(UTF8_BOM):
         data = UTF8_BOM + data  # Excel reads UTF-8 (tildes, ñ) only with the BOM
     response = Response(data, mimetype=mimetype.split(";")[0])
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return caching.cacheable(response, etag)
 
 
 def install(server: Flask) -> None:

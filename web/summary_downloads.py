@@ -5,6 +5,7 @@ Identity, semáforo, reported and recomputed avances and the plan outlook
 page. The explorer's filters apply exactly as to ``/download/indicators.csv`` (same query keys
 or download form fields, :func:`pesem.explore.download_selection`); the file is named
 ``{meta.file_prefix}_resumen[_filters].csv`` and written by :mod:`pesem.export`'s writers.
+Filters are strict (a Spanish 400 names an unknown key or value); ETag from the data version.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Final
 
 import pandas as pd
 from flask import Flask, Response, request
-from werkzeug.exceptions import NotFound
 
 from pesem import explore, export, outlook
 from pesem.loader import get_dataset
+from web.api import caching
+from web.api.docs import error_page
+from web.errors import site_error
 
 ROUTE: Final = "/download/resumen.<fmt>"
 MIMETYPES: Final = {
@@ -35,17 +38,23 @@ def summary_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
 def download_summary(fmt: str) -> Response:
     """The one-row-per-indicator summary, whole or as an explorer view filters it."""
     if fmt not in MIMETYPES:
-        raise NotFound()
+        return site_error(404)
     ds = get_dataset()
     query = [*request.args.items(multi=True), *request.form.items(multi=True)]
-    filters, ids = explore.download_selection(ds, outlook.with_outlook(ds), query)
+    try:
+        filters, ids = explore.download_selection(ds, outlook.with_outlook(ds), query, strict=True)
+    except explore.QueryError as error:
+        return error_page(400, error.message)
+    etag = caching.etag_for(caching.data_version(ds.data_dir), f"resumen-{fmt}")
+    cached = caching.not_modified(etag) if request.method == "GET" else None
+    if cached is not None:
+        return cached
     frame = outlook.summary_export(ds, ids)
     filename = explore.download_name(filters, fmt, ds.meta, kind="resumen")
     response = Response(summary_bytes(frame, fmt), mimetype=MIMETYPES[fmt].split(";")[0])
     response.headers["Content-Type"] = MIMETYPES[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return caching.cacheable(response, etag)
 
 
 def install(server: Flask) -> None:
