@@ -230,3 +230,84 @@ def test_datapackage_validates_against_the_real_csv_downloads(client, tmp_path: 
     assert names == {"indicadores", "resumen"}
     for resource in package.resources:
         assert resource.read_rows(), resource.name
+
+
+# --------------------------------------------------------------------------- strict downloads
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("/download/indicators.csv?unidad=DGX", ["unidad=DGX", "unidades válidas", "DGC"]),
+        ("/download/indicators.csv?oes=OES.09", ["oes=OES.09", "OES.01"]),
+        ("/download/resumen.xlsx?estado=verde", ["estado=verde", "cumplido"]),
+        ("/download/resumen.csv?desde=1990", ["desde=1990", "años válidos"]),
+        ("/download/indicators.csv?desde=2020&hasta=2018", ["desde=2020", "hasta=2018"]),
+        ("/download/indicators.xlsx?ids=OES.01-1,NADA", ["ids=NADA"]),
+        ("/download/indicators.csv?unidades=DGC", ["«unidades» no existe", "unidad, oes"]),
+    ],
+)
+def test_bad_download_filters_are_a_spanish_400_page(client, url, named):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert '<html lang="es">' in html and "Solicitud incorrecta" in html
+    for text in named:
+        assert text in html, text
+    assert "Content-Disposition" not in response.headers
+
+
+def test_download_form_of_the_explorer_stays_accepted(client):
+    """The explorer's form sends its canonical query and the grid's ids ("-": none visible)."""
+    ok = client.post("/download/resumen.csv", data={"q": "unidad=DGC&nivel=AES", "ids": ""})
+    assert ok.status_code == 200
+    none = client.post("/download/resumen.csv", data={"q": "unidad=DGC", "ids": "-"})
+    assert none.status_code == 200
+    assert len(pd.read_csv(io.BytesIO(none.get_data()), encoding="utf-8-sig")) == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "text"),
+    [
+        ("GET", "/download/indicators.pdf", 404, "Página no encontrada"),
+        ("GET", "/download/resumen.ods", 404, "Página no encontrada"),
+        ("DELETE", "/download/indicators.csv", 405, "Método no permitido"),
+    ],
+)
+def test_site_errors_are_the_spanish_page_never_flasks(client, method, url, status, text):
+    response = client.open(url, method=method)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert text in html and '<html lang="es">' in html
+    assert "The requested URL" not in html and "Not Found" not in html
+
+
+def test_api_errors_are_json_for_any_status(client):
+    response = client.delete("/api/v1/units")
+    assert response.status_code == 405
+    assert response.mimetype == "application/json"
+    assert "método" in response.get_json()["error"]
+
+
+# --------------------------------------------------------------------------- strict parser
+
+
+def test_strict_parser_refuses_what_the_lenient_one_ignores(ds):
+    query = "unidad=DGX&nivel=aes"
+    filters, notices = explore.parse_query(query, ds)
+    assert filters.levels == ("AES",) and notices  # the page still ignores and explains
+    with pytest.raises(explore.QueryError) as caught:
+        explore.parse_query_strict(query, ds)
+    assert (caught.value.key, caught.value.received) == ("unidad", "DGX")
+    assert "DGC" in caught.value.valid
+
+
+def test_strict_parser_matches_the_lenient_one_on_valid_queries(ds):
+    for query in (
+        "unidad=dgc,DAC&oes=oes.03",
+        "nivel=AES&estado=CUMPLIDO&desde=2016&hasta=2019",
+        "progreso=deterioro",
+        "",
+    ):
+        assert explore.parse_query_strict(query, ds) == explore.parse_query(query, ds)[0]

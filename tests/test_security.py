@@ -234,7 +234,7 @@ def _response_kinds(bundle: str) -> list[tuple[str, str, bytes | None, dict[str,
         ("POST", CALLBACK_URL, json.dumps(router_body("/calidad")).encode(), {}, 200),
         ("POST", CALLBACK_URL, json.dumps(_covid_sync_body("/explorar")).encode(), {}, 204),
         ("POST", "/download/indicators.csv", b"q=unidad%3DDGC&ids=", _FORM, 200),
-        ("POST", "/download/indicators.xlsx", b"q=%ff%fe&ids=%00", _FORM, 200),
+        ("POST", "/download/indicators.xlsx", b"q=%ff%fe&ids=%00", _FORM, 400),  # strict filters
         ("POST", CALLBACK_URL, b"{", {}, 400),
         ("POST", CALLBACK_URL, b"a=1", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
         ("POST", CALLBACK_URL, big, {}, 413),
@@ -311,9 +311,15 @@ def test_no_path_from_the_request_reaches_the_file_system(live_server, path):
 def test_download_name_and_type_are_fixed_whatever_the_request_says(live_server, ds):
     query = "?filename=../../etc/passwd&format=exe&path=/etc/passwd"
     status, headers, body = _raw(live_server, "GET", "/download/indicators.csv" + query)
+    # strict filters (issue 18): an unknown parameter is refused, named, never obeyed
+    assert status == 400
+    assert "content-disposition" not in headers
+    assert "«filename» no existe".encode() in body
+    status, headers, body = _raw(live_server, "GET", "/download/indicators.csv?NIVEL=aes,OES")
     assert status == 200
     prefix = ds.meta.file_prefix
-    assert headers["content-disposition"] == f'attachment; filename="{prefix}_indicadores.csv"'
+    name = f"{prefix}_indicadores_AES-OES.csv"  # from the canonical filters, not the request
+    assert headers["content-disposition"] == f'attachment; filename="{name}"'
     assert headers["content-type"] == "text/csv; charset=utf-8"
     assert body.startswith(b"\xef\xbb\xbfindicator_id,")
 
