@@ -288,6 +288,9 @@ def test_api_errors_are_json_for_any_status(client):
     assert response.status_code == 405
     assert response.mimetype == "application/json"
     assert "método" in response.get_json()["error"]
+    root = client.get("/api/")
+    assert root.status_code == 404
+    assert "no existe" in root.get_json()["error"]
 
 
 # --------------------------------------------------------------------------- strict parser

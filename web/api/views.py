@@ -214,5 +214,8 @@ def install(server: Flask, ds: Dataset, version: str) -> SpecTree:
         ("/api/<path:rest>", unknown),
     ):
         server.add_url_rule(rule, endpoint=f"api_{view.__name__}", view_func=view, methods=["GET"])
+    server.add_url_rule(
+        API_PREFIX, endpoint="api_unknown_root", view_func=unknown, defaults={"rest": ""}
+    )
     server.extensions["pesem_api_spec"] = spec
     return spec
