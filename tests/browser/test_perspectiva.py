@@ -9,16 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from pesem.loader import Dataset, get_dataset, load_dataset
-from tests.conftest import DASH_SETTLED_JS, gunicorn_server
-from tests.test_report_variants import translator, variant_dir
+from pesem.loader import Dataset, get_dataset
+from tests.browser.test_report_variants import visible_text
+from tests.test_report_variants import translator
 
 META = get_dataset().meta
 PREFIX = META.file_prefix
@@ -99,26 +98,6 @@ def test_summary_to_outlook_to_filtered_explorer(page):
     page.assert_clean()
 
 
-@pytest.fixture(scope="module")
-def variant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dataset, str]]:
-    """The seed report with every year moved and another sector, served by its own gunicorn."""
-    folder = variant_dir(tmp_path_factory.mktemp("variant"))
-    with gunicorn_server({"PESEM_DATA_DIR": str(folder)}, log_path=folder.parent / "g.log") as url:
-        yield load_dataset(folder), url
-
-
-def _visible_text(browser: Any, url: str) -> str:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-PE")
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_function(DASH_SETTLED_JS)
-        return page.locator("body").inner_text()
-    finally:
-        context.close()
-
-
 @pytest.mark.parametrize("path", ["/perspectiva", "/explorar?progreso=deterioro"])
 def test_another_report_reads_the_same_with_its_own_years(
     browser: Any, live_server: str, variant: tuple[Dataset, str], path: str
@@ -126,7 +105,7 @@ def test_another_report_reads_the_same_with_its_own_years(
     """Issue 13's property on the outlook: same categories and paces, the variant's years."""
     variant_ds, variant_url = variant
     original = get_dataset()
-    expected = translator(original, variant_ds)(_visible_text(browser, live_server + path))
-    shown = _visible_text(browser, variant_url + path)
+    expected = translator(original, variant_ds)(visible_text(browser, live_server + path))
+    shown = visible_text(browser, variant_url + path)
     assert str(variant_ds.meta.plan_end) in shown
     assert shown == expected

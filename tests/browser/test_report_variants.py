@@ -8,15 +8,14 @@ labels. (The domain half of the property: ``tests/test_report_variants.py``.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pesem.loader import Dataset, load_dataset
-from tests.conftest import DASH_SETTLED_JS, gunicorn_server
-from tests.test_report_variants import translator, variant_dir
+from tests.conftest import DASH_SETTLED_JS
+from tests.test_report_variants import translator
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,16 +36,7 @@ ORIGINAL = load_dataset(ROOT / "data")
 PATHS = _paths(ORIGINAL)
 
 
-@pytest.fixture(scope="module")
-def variant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dataset, str]]:
-    """The variant's dataset and the base URL of a gunicorn serving it."""
-    folder = variant_dir(tmp_path_factory.mktemp("variant"))
-    log_path = folder.parent / "gunicorn.log"
-    with gunicorn_server({"PESEM_DATA_DIR": str(folder)}, log_path=log_path) as base_url:
-        yield load_dataset(folder), base_url
-
-
-def _visible_text(browser: Any, url: str) -> str:
+def visible_text(browser: Any, url: str) -> str:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-PE")
     try:
         page = context.new_page()
@@ -64,7 +54,7 @@ def test_every_page_reads_the_same_with_its_own_labels(
 ) -> None:
     variant_ds, variant_url = variant
     translate = translator(ORIGINAL, variant_ds)
-    expected = translate(_visible_text(browser, live_server + path))
-    shown = _visible_text(browser, variant_url + path)
+    expected = translate(visible_text(browser, live_server + path))
+    shown = visible_text(browser, variant_url + path)
     assert str(variant_ds.meta.year) in shown
     assert shown == expected
