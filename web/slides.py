@@ -29,6 +29,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 from urllib.parse import parse_qs, urlencode
 
@@ -129,7 +130,10 @@ def render_pngs(figures: Sequence[go.Figure]) -> list[bytes]:
         raise RenderError(NO_CHROMIUM_MESSAGE)
     start = time.perf_counter()
     try:
-        images = asyncio.run(_render(figures, browser))
+        # Its own thread, so its own event loop: the caller's thread may already run one (an
+        # async worker, or Playwright's sync API in the same test process).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            images = pool.submit(asyncio.run, _render(figures, browser)).result()
     except Exception as error:  # kaleido/choreographer errors have no common base class
         raise RenderError(f"{type(error).__name__}: {error}") from error
     log.info("rendered %d slides in %.2f s", len(figures), time.perf_counter() - start)
