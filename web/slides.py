@@ -19,22 +19,16 @@ bar above every page (filled from the URL; nothing to add to pages).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import importlib
 import io
 import logging
-import os
-import shutil
-import time
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 from urllib.parse import parse_qs, urlencode
 
 import dash
-import kaleido
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask, Response, request
@@ -49,6 +43,7 @@ from components.slide import (
     slide_figure,
 )
 from pesem.loader import get_dataset
+from web.render import RenderError, chromium_path, render_images
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +60,6 @@ RENDER_FAILED_MESSAGE: Final = (
 )
 #: Id of the shell's bar that holds the ZIP button (filled by the callback of :func:`install`).
 BAR_ID: Final = "shell-png-zip"
-#: Browsers kaleido can drive, in order of preference (Debian's chromium first).
-BROWSER_CANDIDATES: Final = (
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-)
-#: kaleido's limit for one chart; the whole request also gets the browser's start-up.
-RENDER_TIMEOUT_S: Final = 15
-START_TIMEOUT_S: Final = 20
 PNG_OPTIONS: Final = {
     "format": "png",
     "width": SLIDE_WIDTH,
@@ -89,10 +74,6 @@ ResolvePage = Callable[[str], bool]
 Charts = list[tuple[str, go.Figure]]
 
 
-class RenderError(RuntimeError):
-    """The charts could not be rendered (no browser, a crash, a timeout)."""
-
-
 class HttpError(Exception):
     """A request that gets a plain-text error answer."""
 
@@ -104,40 +85,12 @@ class HttpError(Exception):
 # --------------------------------------------------------------------------- rendering
 
 
-def chromium_path() -> str | None:
-    """The browser kaleido drives: ``$BROWSER_PATH`` if set (None if it is not a file), else the
-    first of :data:`BROWSER_CANDIDATES` on ``PATH`` (Debian: ``/usr/bin/chromium``)."""
-    configured = os.environ.get("BROWSER_PATH")
-    if configured:
-        return configured if os.path.isfile(configured) else None
-    return next(filter(None, map(shutil.which, BROWSER_CANDIDATES)), None)
-
-
-async def _render(figures: Sequence[go.Figure], browser: str) -> list[bytes]:
-    budget = START_TIMEOUT_S + RENDER_TIMEOUT_S * len(figures)
-    async with asyncio.timeout(budget):
-        # path= goes to choreographer's Browser; mathjax=False: no CDN fetch (no LaTeX here)
-        async with kaleido.Kaleido(
-            n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=browser
-        ) as renderer:
-            return [await renderer.calc_fig(figure, opts=dict(PNG_OPTIONS)) for figure in figures]
-
-
 def render_pngs(figures: Sequence[go.Figure]) -> list[bytes]:
     """PNG bytes (3200×1800) of each slide figure, in order; :class:`RenderError` on failure."""
     browser = chromium_path()
     if browser is None:
         raise RenderError(NO_CHROMIUM_MESSAGE)
-    start = time.perf_counter()
-    try:
-        # Its own thread, so its own event loop: the caller's thread may already run one (an
-        # async worker, or Playwright's sync API in the same test process).
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            images = pool.submit(asyncio.run, _render(figures, browser)).result()
-    except Exception as error:  # kaleido/choreographer errors have no common base class
-        raise RenderError(f"{type(error).__name__}: {error}") from error
-    log.info("rendered %d slides in %.2f s", len(figures), time.perf_counter() - start)
-    return images
+    return render_images(figures, PNG_OPTIONS, browser)
 
 
 # --------------------------------------------------------------------------- pages
