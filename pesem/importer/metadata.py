@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import yaml
 
 from pesem import vocabulary
-from pesem.report import ReportMeta, ReportMetaError
+from pesem.report import REQUIRED_KEYS, ReportMeta, ReportMetaError
 
 from .errors import ReportFormatError
 from .text import strip_accents
@@ -40,19 +40,8 @@ COVER = (
 GOVERNMENT_LEVEL_RE = re.compile(r"^\s*Nivel de Gobierno\s*:\s*(.+?)\s*$", re.MULTILINE)
 #: report.yaml keys in the order they are written.
 KEY_ORDER = (
-    "plan",
-    "plan_type",
-    "plan_start",
-    "plan_end",
-    "year",
-    "previous_year",
-    "sector",
-    "sector_short",
-    "ministry",
+    *REQUIRED_KEYS,
     "government_level",
-    "title",
-    "source",
-    "file_prefix",
     "executing_unit",
     "generated_from",
     "generated_from_sha256",
