@@ -6,9 +6,11 @@ Everything about the report (names, years, source line) comes from ``data/report
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, clientside_callback, html
 
 import web
 from components.navigation import nav_label, nav_pages
@@ -55,12 +57,49 @@ app.index_string = """<!DOCTYPE html>
 </html>"""
 
 
+class NavIds(StrEnum):
+    """Component ids of the shell's navbar."""
+
+    TOGGLER = "navbar-toggler"
+    COLLAPSE = "navbar-collapse"
+    LINK = "navbar-link"
+
+
+def _brand() -> dbc.NavbarBrand:
+    """Plan and sector always; the followed year from ``sm`` up (one line on a phone)."""
+    return dbc.NavbarBrand(
+        [
+            f"{META.plan} · {META.sector_short}",
+            html.Span(f" · Seguimiento {META.year}", className="d-none d-sm-inline"),
+        ],
+        href=dash.get_relative_path("/"),
+    )
+
+
+def _toggler() -> html.Button:
+    # A plain button with Bootstrap's navbar-toggler look: dbc.NavbarToggler cannot carry
+    # aria-expanded / aria-controls and its label is fixed in English ("Toggle navigation").
+    return html.Button(
+        html.Span(className="navbar-toggler-icon"),
+        id=NavIds.TOGGLER,
+        type="button",
+        className="navbar-toggler",
+        n_clicks=0,
+        **{
+            "aria-controls": NavIds.COLLAPSE,
+            "aria-expanded": "false",
+            "aria-label": "Mostrar u ocultar el menú de secciones",
+        },
+    )
+
+
 def navbar() -> dbc.Navbar:
-    """The brand and one link per page registered with ``nav=True``."""
+    """The brand and one link per page registered with ``nav=True``, behind a toggler below md."""
     links = [
         dbc.NavItem(
             dbc.NavLink(
                 nav_label(page),
+                id={"type": NavIds.LINK, "index": page["relative_path"]},
                 href=page["relative_path"],
                 active="exact",
                 # a page whose library the other pages leave out needs a new document
@@ -72,17 +111,35 @@ def navbar() -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(META.brand, href=dash.get_relative_path("/")),
-                dbc.Nav(links, navbar=True, className="flex-wrap"),
+                _brand(),
+                _toggler(),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True, className="ms-md-auto flex-md-wrap"),
+                    id=NavIds.COLLAPSE,
+                    is_open=False,
+                    navbar=True,
+                ),
             ],
             fluid=True,
-            className="flex-wrap",
         ),
         className="pesem-navbar",
         color="#0b3d63",
         dark=True,
-        expand="lg",
+        expand="md",
     )
+
+
+# Toggle in the browser (assets/navbar.js, no server round trip): the toggler opens and closes
+# the menu; following one of its links closes it.
+clientside_callback(
+    ClientsideFunction(namespace="pesem_navbar", function_name="toggle"),
+    Output(NavIds.COLLAPSE, "is_open"),
+    Output(NavIds.TOGGLER, "aria-expanded"),
+    Input(NavIds.TOGGLER, "n_clicks"),
+    Input({"type": NavIds.LINK, "index": ALL}, "n_clicks"),
+    State(NavIds.COLLAPSE, "is_open"),
+    prevent_initial_call=True,
+)
 
 
 app.layout = html.Div(
