@@ -80,6 +80,13 @@ def test_cache_headers(client):
     assert asset.status_code == 200
     assert asset.headers["Cache-Control"] == "public, max-age=3600"
     assert client.get("/no-existe").headers["Cache-Control"] == "no-cache"
+    # the assets Dash links with their mtime (?m=) are fingerprinted like the bundles
+    linked = re.findall(r'(?:src|href)="(/assets/[^"]+\?m=[^"]+)"', html)
+    assert linked
+    for url in linked:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 PLOTLY_BUNDLE = "/_dash-component-suites/plotly/package_data/plotly.min.js"
@@ -130,7 +137,13 @@ def test_not_found_page_is_registered_outside_the_navbar(dash_app):
 def test_healthz(client, dash_app):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "indicators": len(dash_app.DATASET.indicators)}
+    from web.api.caching import data_version
+
+    assert response.get_json() == {
+        "status": "ok",
+        "indicators": len(dash_app.DATASET.indicators),
+        "data_version": data_version(dash_app.DATASET.data_dir),
+    }
 
 
 # --------------------------------------------------------------------------- callbacks
@@ -281,6 +294,68 @@ def test_download_xlsx(client):
     assert 'indicadores.xlsx"' in response.headers["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
     assert workbook.sheetnames
+
+
+DOWNLOADS = [
+    "/download/indicators.csv",
+    "/download/indicators.xlsx",
+    "/download/resumen.csv",
+    "/download/resumen.xlsx",
+]
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+def test_download_validators_from_the_data_version(client, ds, url):
+    """ETag and Last-Modified come from the data files; a proxy may keep and revalidate."""
+    from web.api.caching import data_last_modified, data_version
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["ETag"].strip('"').startswith(data_version(ds.data_dir) + "-")
+    assert response.last_modified == data_last_modified(ds.data_dir)
+    newest = max(p.stat().st_mtime for p in Path(ds.data_dir).rglob("*") if p.is_file())
+    assert response.last_modified.timestamp() == int(newest)
+    assert response.headers["Cache-Control"] == "public, no-cache"
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+def test_download_conditional_get_is_304(client, url):
+    first = client.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    tag = etag.strip('"')
+    matching = [
+        {"If-None-Match": etag},
+        {"If-None-Match": f'W/"{tag}"'},  # nginx's gzip weakens the tag it passes on
+        {"If-None-Match": f'"{tag}:gzip"'},  # flask-compress's tag of a compressed answer
+        {"If-None-Match": f'"other", {etag}'},
+        {"If-None-Match": "*"},
+        {"If-Modified-Since": modified},
+    ]
+    for headers in matching:
+        again = client.get(url, headers=headers)
+        assert again.status_code == 304, headers
+        assert not again.get_data()
+        assert again.headers["Cache-Control"] == "public, no-cache"
+    not_matching = [
+        {"If-None-Match": '"other"'},
+        {"If-None-Match": f'"{tag}x"'},
+        # If-None-Match wins over If-Modified-Since (RFC 9110 13.1.3)
+        {"If-None-Match": '"other"', "If-Modified-Since": modified},
+        {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"},
+    ]
+    for headers in not_matching:
+        assert client.get(url, headers=headers).status_code == 200, headers
+    # a POST (the explorer's download form) always gets the file
+    assert client.post(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_conditional_get_of_a_filtered_download(client, ds):
+    """A filtered view is its own URL, revalidated like the whole file."""
+    url = f"/download/indicators.csv?desde={ds.meta.previous_year}"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert len(first.get_data()) < len(client.get("/download/indicators.csv").get_data())
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
 
 
 # --------------------------------------------------------------------------- assets

@@ -1,14 +1,16 @@
 """The app's own routes: ``GET /healthz`` and the indicator downloads.
 
-* ``GET /healthz`` → ``{"status": "ok", "indicators": N}`` (503 when the data cannot load).
+* ``GET /healthz`` → ``{"status": "ok", "indicators": N, "data_version": "…"}`` (503 when the
+  data cannot load). The version (:func:`web.api.caching.data_version`) lets a load balancer or
+  an operator see that every replica serves the same data.
 * ``GET|POST /download/indicators.csv`` and ``.xlsx``: the tidy long export of
   :mod:`pesem.export`; with the explorer's filter keys in the query (or the fields of its
   download form) exactly that filtered view (:func:`pesem.explore.filtered_download`). The
   format is a fixed whitelist (another one is the site's Spanish 404) and the file name comes
   from the report (``meta.file_prefix``), never from the request. Filters are strict: an
   unknown key or value is a Spanish 400 naming it and the valid values
-  (:func:`pesem.explore.parse_query_strict`). ETag from the data version, 304 on
-  ``If-None-Match`` (:mod:`web.api.caching`).
+  (:func:`pesem.explore.parse_query_strict`). ``ETag`` and ``Last-Modified`` from the data
+  version, 304 on ``If-None-Match`` / ``If-Modified-Since`` (:mod:`web.api.caching`).
 """
 
 from __future__ import annotations
@@ -45,13 +47,16 @@ def _no_store(response: Response) -> Response:
 
 
 def healthz() -> Response:
-    """The health check: the number of indicators loaded."""
+    """The health check: the number of indicators loaded and the version of the data."""
     try:
-        count = len(get_dataset().indicators)
+        dataset = get_dataset()
+        version = caching.data_version(dataset.data_dir)
     except Exception:  # the data could not be loaded: report it, do not crash
         log.exception("health check failed")
         return _no_store(json_error(503, "data not loaded"))
-    return _no_store(jsonify({"status": "ok", "indicators": count}))
+    return _no_store(
+        jsonify({"status": "ok", "indicators": len(dataset.indicators), "data_version": version})
+    )
 
 
 def download_indicators(fmt: str) -> Response:
@@ -72,7 +77,8 @@ def download_indicators(fmt: str) -> Response:
     except explore.QueryError as error:
         return error_page(400, error.message)
     etag = caching.etag_for(caching.data_version(dataset.data_dir), fmt)
-    cached = caching.not_modified(etag) if request.method == "GET" else None
+    modified = caching.data_last_modified(dataset.data_dir)
+    cached = caching.not_modified(etag, modified) if request.method == "GET" else None
     if cached is not None:
         return cached
     data = to_bytes(frame)
@@ -81,7 +87,7 @@ def download_indicators(fmt: str) -> Response:
     response = Response(data, mimetype=mimetype.split(";")[0])
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return caching.cacheable(response, etag)
+    return caching.cacheable(response, etag, modified)
 
 
 def install(server: Flask) -> None:

@@ -1,8 +1,13 @@
 """Cache headers and compression of static files and pages.
 
-* Dash's fingerprinted component bundles (version + mtime in the URL): a year, immutable;
-  other bundles (plotly.js, with an ETag) and ``/assets``: an hour; callback answers
-  ``no-store``; everything else (the HTML index, downloads) ``no-cache`` unless it says otherwise.
+* Dash's fingerprinted component bundles (version + mtime in the URL) and the ``/assets`` files
+  Dash links with their mtime (``?m=…``): a year, immutable (the URL changes when the file does);
+  other bundles (plotly.js, with an ETag) and plain ``/assets`` URLs: an hour; callback answers
+  ``no-store``; everything else (the HTML index) ``no-cache`` unless it says otherwise (the
+  downloads and the API say ``public, no-cache`` with an ETag, :mod:`web.api.caching`). Every
+  value is one a shared cache (nginx, an institution's proxy) honours: no ``private``, no
+  per-user answer, and nginx caches the public, immutable or hour-long static files
+  (deploy/nginx/pesem.conf.template).
 * zstd/br/gzip through flask-compress, on every answer. Keeping the compressed component
   bundles per worker was measured and dropped: it saved about 12 ms of server CPU per first
   visit (19 → 7 ms for the 11 bundles of ``/``), within the noise of a 0.7-1 s first visit.
@@ -33,7 +38,10 @@ def cache_control(response: Response) -> Response:
             response.headers["Cache-Control"] = f"public, max-age={ASSETS_MAX_AGE}"
     elif path.startswith("/assets/"):
         if status in {200, 304}:
-            response.headers["Cache-Control"] = f"public, max-age={ASSETS_MAX_AGE}"
+            # Dash's ?m=<mtime> fingerprints the file like a bundle's name does
+            max_age = YEAR_SECONDS if request.args.get("m") else ASSETS_MAX_AGE
+            immutable = ", immutable" if max_age == YEAR_SECONDS else ""
+            response.headers["Cache-Control"] = f"public, max-age={max_age}{immutable}"
     elif is_callback_request():
         response.headers["Cache-Control"] = "no-store"
     elif "Cache-Control" not in response.headers:

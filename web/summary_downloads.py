@@ -5,7 +5,8 @@ Identity, semáforo, reported and recomputed avances and the plan outlook
 page. The explorer's filters apply exactly as to ``/download/indicators.csv`` (same query keys
 or download form fields, :func:`pesem.explore.download_selection`); the file is named
 ``{meta.file_prefix}_resumen[_filters].csv`` and written by :mod:`pesem.export`'s writers.
-Filters are strict (a Spanish 400 names an unknown key or value); ETag from the data version.
+Filters are strict (a Spanish 400 names an unknown key or value); ``ETag`` and ``Last-Modified``
+from the data version, 304 on a matching conditional GET (:mod:`web.api.caching`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def download_summary(fmt: str) -> Response:
     except explore.QueryError as error:
         return error_page(400, error.message)
     etag = caching.etag_for(caching.data_version(ds.data_dir), f"resumen-{fmt}")
-    cached = caching.not_modified(etag) if request.method == "GET" else None
+    modified = caching.data_last_modified(ds.data_dir)
+    cached = caching.not_modified(etag, modified) if request.method == "GET" else None
     if cached is not None:
         return cached
     frame = outlook.summary_export(ds, ids)
@@ -54,7 +56,7 @@ def download_summary(fmt: str) -> Response:
     response = Response(summary_bytes(frame, fmt), mimetype=MIMETYPES[fmt].split(";")[0])
     response.headers["Content-Type"] = MIMETYPES[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return caching.cacheable(response, etag)
+    return caching.cacheable(response, etag, modified)
 
 
 def install(server: Flask) -> None:
