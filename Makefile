@@ -12,6 +12,7 @@ DEV_STAMP := $(VENV)/.requirements-dev.stamp
 
 help:
 	@echo "make run     serve the dashboard with gunicorn (PORT=8050, WEB_CONCURRENCY=2)"
+	@echo "make cluster  nginx over REPLICAS gunicorn instances (PORT=8080, REPLICAS=2; README Deploy)"
 	@echo "make test    ruff + the whole pytest suite (browser tests on /usr/bin/chromium)"
 	@echo "make test-fast  ruff + the tests without browser or extra servers (everyday loop)"
 	@echo "make lock    re-lock requirements*.txt (with hashes) from requirements*.in"
@@ -55,12 +56,27 @@ browser:
 			chromium chromium-driver fonts-dejavu-core; \
 	fi
 
+# `make cluster`: the dashboard through Debian's nginx in front of REPLICAS gunicorn instances on
+# loopback ports (deploy/cluster.py, README "Deploy"). Foreground; Ctrl+C stops all it started.
+.PHONY: cluster nginx
+cluster: $(RUNTIME_STAMP) nginx
+	exec $(PY) -m deploy.cluster --port $(or $(PORT),8080) --replicas $(or $(REPLICAS),2)
+
+# Debian's nginx for `make cluster` and its tests (installed only when missing).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		SUDO=""; if [ "$$(id -u)" != "0" ]; then SUDO="sudo"; fi; \
+		echo "Installing Debian nginx"; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx; \
+	fi
+
 node-deps:
 	@if [ -f package.json ]; then \
 		if [ -f package-lock.json ]; then npm ci; else npm install; fi; \
 	fi
 
-test: $(DEV_STAMP) browser node-deps
+test: $(DEV_STAMP) browser node-deps nginx
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/pytest -q
 
 # The everyday loop (≤ 60 s): no browser, no test that starts its own gunicorn servers.
