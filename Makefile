@@ -46,14 +46,18 @@ run: $(RUNTIME_STAMP)
 	@echo "PESEM dashboard: http://127.0.0.1:$${PORT:-8050}/  (Ctrl+C to stop)"
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
 
-# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here), and
+# LibreOffice Impress + poppler for the test that converts a presenter deck to PDF pages.
+# Installs only when one of the binaries is missing.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; for bin in /usr/bin/chromium /usr/bin/soffice /usr/bin/pdftoppm /usr/bin/pdfinfo; do [ -x "$$bin" ] || missing="$$missing $$bin"; done; \
+	if [ -n "$$missing" ]; then \
 		SUDO=""; if [ "$$(id -u)" != "0" ]; then SUDO="sudo"; fi; \
-		echo "Installing Debian chromium and chromium-driver"; \
+		echo "Missing$$missing: installing chromium, libreoffice-impress and poppler-utils"; \
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-			chromium chromium-driver fonts-dejavu-core; \
+			chromium chromium-driver fonts-dejavu-core libreoffice-impress poppler-utils \
+			fonts-liberation2 fonts-crosextra-carlito; \
 	fi
 
 # `make cluster`: the dashboard through Debian's nginx in front of REPLICAS gunicorn instances on

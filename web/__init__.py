@@ -31,6 +31,7 @@ from werkzeug.exceptions import NotFound
 from components.routing import is_page_path
 from web import (
     api,
+    deck,
     errors,
     layouts,
     page_bundles,
@@ -71,6 +72,7 @@ def install(app: Dash) -> None:
     layouts.install(dash.page_registry)
     errors.install(server, lambda: app.callback_map, router_location_id())
     routes.install(server)
+    deck.install(server, is_page_path)  # the presenter deck (slides + charts, web/deck/)
     summary_downloads.install(server)
     api.install(server)
     plotly_bundle.register(server)
