@@ -340,14 +340,15 @@ def test_without_chromium_is_503_and_the_zip_button_says_why(client, monkeypatch
     with dashboard.server.test_request_context("/"):
         [bar] = slides.bar_children("/oes/OES.01", "", dashboard.is_page_path)
     parts = list(_walk(bar))
-    [button] = [c for c in parts if type(c).__name__ == "Button"]
-    assert button.disabled is True and button.children == slides.BUTTON_LABEL
+    buttons = [c for c in parts if type(c).__name__ == "Button"]
+    assert [b.children for b in buttons] == [slides.BUTTON_LABEL, slides.DECK_LABEL]
+    assert all(b.disabled is True for b in buttons)
     assert slides.NO_CHROMIUM_MESSAGE in [c.children for c in parts if type(c).__name__ == "Span"]
     assert not [c for c in parts if type(c).__name__ == "A"]
 
 
 def test_a_renderer_that_fails_is_503(client, monkeypatch):
-    def broken(figures):
+    def broken(figures, options=None):
         raise slides.RenderError("boom")
 
     monkeypatch.setattr(slides, "render_pngs", broken)
@@ -392,7 +393,7 @@ def test_button_links_to_the_zip_of_the_page(monkeypatch, pathname, search, expe
     monkeypatch.setattr(slides, "chromium_path", lambda: "/usr/bin/chromium")
     with dashboard.server.test_request_context("/"):
         [bar] = slides.bar_children(pathname, search, dashboard.is_page_path)
-    link = bar.children
+    link = bar.children[0]
     assert link.children == slides.BUTTON_LABEL
     assert link.href == f"{slides.ZIP_ROUTE}?{expected}"
     assert link.download == slides.zip_filename(pathname)
