@@ -11,14 +11,18 @@
   directories there, nothing under /etc or /var), over the ONE site configuration
   ``deploy/nginx/pesem.conf.template`` that the containers use too. It listens on 127.0.0.1
   (all interfaces with ``BIND_ALL=1``, like gunicorn.conf.py).
-* Supervision: a replica that exits (crash, SIGKILL, OOM) is started again (at once, then with a
-  back-off while it keeps dying young) and rejoins nginx's rotation (nginx retries a failed
-  server after its ``fail_timeout``); its health check is logged when it is back. nginx exiting
+* Supervision: a replica that exits (crash, SIGKILL, OOM) is started again (at once after it
+  had served, with a growing delay while it keeps failing before its first health check) and
+  rejoins nginx's rotation (nginx retries a failed
+  server after its ``fail_timeout``); its health check is logged when it is back. A replica
+  that cannot start at all (a broken data file stops gunicorn's start-up) or nginx exiting
   stops the whole cluster with an error.
 * Ctrl+C (SIGINT) or SIGTERM stops nginx, then the replicas gracefully, and removes the prefix;
   a second Ctrl+C kills what is left. The children run in their own sessions (the terminal's
   Ctrl+C reaches only this supervisor, which stops them in order) and get SIGTERM if the
   supervisor itself dies (``PR_SET_PDEATHSIG``).
+* The children's output comes out on this process's stdout, each line prefixed with its source
+  (``replica-1 | …``, ``nginx | …``), like ``docker compose`` does.
 * ``--state-file`` keeps a JSON snapshot (ports, pids, restarts, ready) for scripts and tests.
 """
 
@@ -30,6 +34,7 @@ import ctypes
 import json
 import logging
 import os
+import selectors
 import shutil
 import signal
 import string
@@ -55,8 +60,6 @@ DEFAULT_PORT: Final = 8080
 DEFAULT_REPLICAS: Final = 2
 STARTUP_TIMEOUT_S: Final = 120.0
 POLL_S: Final = 0.5
-#: A replica that lived less than this before dying is restarted after a growing delay.
-YOUNG_DEATH_S: Final = 30.0
 MAX_BACKOFF_S: Final = 30.0
 #: gunicorn's graceful_timeout (20 s) plus a margin; nginx's graceful stop is quick.
 REPLICA_STOP_S: Final = 25.0
@@ -147,15 +150,65 @@ def _die_with_parent() -> None:
 
 
 def spawn(command: Sequence[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start ``command`` from the repository root in its own session (its own process group)."""
+    """Start ``command`` from the repository root in its own session (its own process group).
+
+    Its stdout and stderr are one pipe, for :class:`LogMux`.
+    """
     return subprocess.Popen(
         list(command),
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=_die_with_parent,
+        preexec_fn=_die_with_parent,  # the supervisor is single-threaded: safe
     )
+
+
+class LogMux:
+    """Copies the children's output to ours, each line prefixed with the child's name.
+
+    ``pump(timeout)`` is also the supervisor's sleep: it waits for output at most ``timeout``.
+    """
+
+    def __init__(self) -> None:
+        self._selector = selectors.DefaultSelector()
+        self._partial: dict[int, bytes] = {}
+        self._out = sys.stdout.buffer
+
+    def add(self, process: subprocess.Popen[bytes], name: str) -> None:
+        stream = process.stdout
+        if stream is None:
+            return
+        os.set_blocking(stream.fileno(), False)
+        self._selector.register(stream, selectors.EVENT_READ, f"{name} | ".encode())
+
+    def pump(self, timeout: float) -> None:
+        if not self._selector.get_map():
+            time.sleep(timeout)
+            return
+        for key, _ in self._selector.select(timeout):
+            fd, prefix = key.fd, key.data
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            lines = (self._partial.pop(fd, b"") + data).split(b"\n")
+            if data:
+                self._partial[fd] = lines.pop()
+            else:  # the child closed its output (it exited)
+                self._selector.unregister(key.fileobj)
+                key.fileobj.close()
+                lines = [line for line in lines if line]
+            self._out.write(b"".join(prefix + line + b"\n" for line in lines))
+        self._out.flush()
+
+    def drain(self, seconds: float = 2.0) -> None:
+        """Copy what the stopped children still had to say."""
+        deadline = time.monotonic() + seconds
+        while self._selector.get_map() and time.monotonic() < deadline:
+            self.pump(0.1)
 
 
 def stop_group(process: subprocess.Popen[bytes], sig: int, timeout: float) -> None:
@@ -190,14 +243,20 @@ class Replica:
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     restarts: int = 0
-    young_deaths: int = 0
+    #: starts in a row that died before their first successful health check
+    failed_starts: int = 0
     restart_at: float | None = None
     healthy: bool = False
 
-    def start(self) -> None:
+    @property
+    def name(self) -> str:
+        return f"replica-{self.index}"
+
+    def start(self, logs: LogMux) -> None:
         env = {**os.environ, "PORT": str(self.port)}
         env.pop("BIND_ALL", None)  # replicas are reached through nginx only
         self.process = spawn([sys.executable, *GUNICORN_ARGS], env)
+        logs.add(self.process, self.name)
         self.started_at = time.monotonic()
         self.restart_at = None
         self.healthy = False
@@ -214,12 +273,14 @@ class Replica:
         return self.process.poll()
 
     def schedule_restart(self, code: int) -> None:
-        """Plan the next start: now, or later when it keeps dying young."""
+        """Plan the next start: now after it had served, later while it keeps failing to start."""
         lived = time.monotonic() - self.started_at
-        self.young_deaths = self.young_deaths + 1 if lived < YOUNG_DEATH_S else 0
-        delay = min(2.0 ** (self.young_deaths - 1), MAX_BACKOFF_S) if self.young_deaths else 0.0
-        with contextlib.suppress(ProcessLookupError):  # a killed master's orphaned workers
-            os.killpg(self.pid, signal.SIGKILL)
+        self.failed_starts = 0 if self.healthy else self.failed_starts + 1
+        delay = min(2.0 ** (self.failed_starts - 1), MAX_BACKOFF_S) if self.failed_starts else 0.0
+        # A master killed with SIGKILL leaves its workers: SIGTERM lets each finish the request
+        # it is serving (nginx already relayed its headers) and exit, freeing the port.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGTERM)
         log.warning(
             "replica %d (pid %s) exited with %s after %.0f s: restarting in %.0f s",
             self.index,
@@ -252,6 +313,7 @@ class Cluster:
     nginx: subprocess.Popen[bytes] | None = field(default=None, init=False)
     stopping: bool = field(default=False, init=False)
     ready: bool = field(default=False, init=False)
+    logs: LogMux = field(default_factory=LogMux, init=False)
 
     def __post_init__(self) -> None:
         self.replicas = [Replica(i, port) for i, port in enumerate(self.replica_ports, start=1)]
@@ -283,12 +345,13 @@ class Cluster:
         conf = write_nginx_files(self.prefix, self.listen, self.replica_ports)
         self._check_config(conf)
         for replica in self.replicas:
-            replica.start()
+            replica.start(self.logs)
         self._write_state()
         self._wait_replicas()
         if self.stopping:
             return
         self.nginx = spawn(nginx_command(self.prefix, conf, "-g", "daemon off;"))
+        self.logs.add(self.nginx, "nginx")
         self.ready = True
         self._write_state()
         log.info(
@@ -311,8 +374,15 @@ class Cluster:
         while not self.stopping and not all(r.healthy for r in self.replicas):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"replicas not healthy within {STARTUP_TIMEOUT_S:.0f} s")
+            for replica in self.replicas:  # a start-up error would only repeat: report it
+                code = replica.exited()
+                if code is not None:
+                    self.logs.drain()
+                    raise RuntimeError(
+                        f"{replica.name} could not start (exit code {code}): see its output above"
+                    )
             self._tend_replicas()
-            time.sleep(POLL_S)
+            self.logs.pump(POLL_S)
         versions = {r.index: (health(r.port) or {}).get("data_version") for r in self.replicas}
         if len(set(versions.values())) > 1:
             log.warning("replicas serve different data versions: %s", versions)
@@ -325,7 +395,7 @@ class Cluster:
                 log.error("nginx exited with %s: stopping the cluster", self.nginx.returncode)
                 return 1
             self._tend_replicas()
-            time.sleep(POLL_S)
+            self.logs.pump(POLL_S)
         return 0
 
     def _tend_replicas(self) -> None:
@@ -339,7 +409,7 @@ class Cluster:
                 changed = True
             if replica.restart_at is not None and now >= replica.restart_at and not self.stopping:
                 replica.restarts += 1
-                replica.start()
+                replica.start(self.logs)
                 changed = True
             if not replica.healthy and replica.restart_at is None:
                 answer = health(replica.port, timeout=1.0)
@@ -390,6 +460,7 @@ class Cluster:
                     os.killpg(replica.process.pid, signal.SIGTERM)
         for replica in self.replicas:
             replica.stop()
+        self.logs.drain()
         shutil.rmtree(self.prefix, ignore_errors=True)
         if self.state_file is not None:
             self.state_file.unlink(missing_ok=True)
