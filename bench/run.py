@@ -42,6 +42,7 @@ from bench import (
     synth,
     throughput,
 )
+from bench import deck as deck_bench
 from bench import discover as disc
 from bench.report import BUDGETS, build_rows, render
 
@@ -461,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {v:.0%}" for k, v in busy.items())
             + "): wall-clock timings there are inflated, server CPU ms/req much less"
         )
-    rows = build_rows(res)
+    rows = [*build_rows(res), *deck_bench.rows(res.get("deck"))]
     res["table"] = [r.to_json() for r in rows]
     res["meta"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     out_path.write_text(
@@ -585,6 +586,7 @@ def _run(s: Settings, res: dict[str, Any], work: Path, log_dir: Path, notes: lis
     finally:
         bench.close()
     _growth(s, res, rows, capture, work, log_dir)
+    res["deck"] = deck_bench.measure(log_dir, log=log)  # presenter decks (issue 16)
 
 
 def _callbacks_and_load(
