@@ -1,4 +1,6 @@
-# PESEM dashboard image: gunicorn serving app:server on port 8050 (same gunicorn.conf.py as `make run`).
+# PESEM dashboard image: gunicorn serving app:server on port 8050 (same gunicorn.conf.py and start
+# command as `make run`). One replica of deploy/compose.yaml and deploy/k8s/ (README, "Deploy").
+# Not built on the machine where it was written (no Docker engine there).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -26,4 +28,7 @@ COPY --chown=pesem:pesem . .
 
 USER pesem
 EXPOSE 8050
+# /healthz answers once the data is loaded (python: the slim image has no curl).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8050'), timeout=3).status != 200)"]
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server"]
