@@ -42,6 +42,7 @@ from bench import (
     synth,
     throughput,
 )
+from bench import cluster as cluster_bench
 from bench import deck as deck_bench
 from bench import discover as disc
 from bench.report import BUDGETS, build_rows, render
@@ -448,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     try:
         _run(s, res, work, log_dir, notes)
+        # nginx over 1 and 2 replicas (issue 17)
+        res["cluster"] = cluster_bench.measure(log_dir, log=log, seconds=s.wrk_seconds)
     except (Exception, KeyboardInterrupt):  # keep what was measured: write JSON and table
         status = 1
         res["fatal"] = traceback.format_exc()
@@ -462,7 +465,11 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {v:.0%}" for k, v in busy.items())
             + "): wall-clock timings there are inflated, server CPU ms/req much less"
         )
-    rows = [*build_rows(res), *deck_bench.rows(res.get("deck"))]
+    rows = [
+        *build_rows(res),
+        *deck_bench.rows(res.get("deck")),
+        *cluster_bench.rows(res.get("cluster")),
+    ]
     res["table"] = [r.to_json() for r in rows]
     res["meta"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     out_path.write_text(
