@@ -4,7 +4,7 @@
 2. A worker killed with SIGKILL mid-load: the master replaces it; only requests that were in
    flight in the killed worker may fail, every request started after the replacement succeeds,
    and the replacement worker serves on its own.
-3. /healthz answers 200 with the number of indicators loaded.
+3. /healthz answers 200 with the number of indicators loaded and the data version.
 
 Sustained load (wrk, errors and requests/s against budgets) is measured by ``make bench``
 (bench/README.md, "Throughput"), not here: it takes minutes and needs a quiet machine.
@@ -281,4 +281,10 @@ def test_healthz_reports_the_loaded_data(live_server):
     assert status == 200
     with (data_dir_from_env() / "indicators.csv").open(encoding="utf-8") as handle:
         rows = sum(1 for _ in csv.DictReader(handle))
-    assert json.loads(payload) == {"status": "ok", "indicators": rows}
+    from web.api.caching import data_version
+
+    assert json.loads(payload) == {
+        "status": "ok",
+        "indicators": rows,
+        "data_version": data_version(data_dir_from_env()),
+    }
