@@ -2,6 +2,9 @@
 
 Environment: PORT (default 8050), WEB_CONCURRENCY (workers, default 2), BIND_ALL=1 to listen on
 0.0.0.0 (set in the Docker image) instead of 127.0.0.1, LOG_LEVEL (default info).
+gunicorn's own FORWARDED_ALLOW_IPS says whose X-Forwarded-Proto to trust (default 127.0.0.1, the
+nginx of `make cluster`; deploy/compose.yaml and deploy/k8s set "*", where only the proxy
+reaches a replica).
 """
 
 import os
