@@ -158,8 +158,14 @@ def _wrk(port: int, target: dict[str, Any], seconds: int) -> dict[str, Any]:
     return {**run(seconds).to_json(), "busy_before": busy}
 
 
-def measure(log_dir: Path | None = None, log: Any = print, seconds: int = 10) -> dict[str, Any]:
-    """req/s of each target through nginx with 1 and 2 replicas, and straight to gunicorn."""
+def measure(
+    log_dir: Path | None = None, log: Any = print, seconds: int = 10, wait_quiet: float = 60.0
+) -> dict[str, Any]:
+    """req/s of each target through nginx with 1 and 2 replicas, and straight to gunicorn.
+
+    Before each run it waits up to ``wait_quiet`` s for idle CPUs (other work on the machine
+    inflates wall-clock numbers); each result keeps how busy the CPUs were just before it.
+    """
     if not throughput.available():
         return {"error": "wrk not installed (apt-get install wrk)"}
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="pesem-bench-cluster-logs-"))
@@ -167,6 +173,7 @@ def measure(log_dir: Path | None = None, log: Any = print, seconds: int = 10) ->
     results: list[dict[str, Any]] = []
     try:
         for replicas, workers in CONFIGS:
+            machine.wait_quiet(wait_quiet, log=log)
             _measure_config(replicas, workers, log_dir, seconds, results, log)
     except RuntimeError as error:  # a cluster that did not start: keep what was measured
         return {"error": str(error)[:500], "results": results}
@@ -241,8 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="timed wrk run per target")
     parser.add_argument("--out", type=Path, help="also write the JSON result here")
+    parser.add_argument("--wait-quiet", type=float, default=60.0, help="max wait for idle CPUs")
     args = parser.parse_args(argv)
-    result = measure(log=lambda m: print(m, file=sys.stderr, flush=True), seconds=args.seconds)
+    result = measure(
+        log=lambda m: print(m, file=sys.stderr, flush=True),
+        seconds=args.seconds,
+        wait_quiet=args.wait_quiet,
+    )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")

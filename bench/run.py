@@ -450,7 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _run(s, res, work, log_dir, notes)
         # nginx over 1 and 2 replicas (issue 17)
-        res["cluster"] = cluster_bench.measure(log_dir, log=log, seconds=s.wrk_seconds)
+        res["cluster"] = cluster_bench.measure(
+            log_dir, log=log, seconds=s.wrk_seconds, wait_quiet=s.wait_quiet
+        )
     except (Exception, KeyboardInterrupt):  # keep what was measured: write JSON and table
         status = 1
         res["fatal"] = traceback.format_exc()

@@ -336,3 +336,39 @@ def test_a_replica_that_cannot_start_stops_the_cluster_with_an_error(tmp_path):
     assert completed.returncode == 1
     assert "replica-1 could not start" in completed.stderr
     assert "report.yaml" in completed.stdout  # gunicorn's own error, prefixed with its name
+
+
+def test_the_bench_sends_valid_requests_and_reports_the_ratio():
+    """bench/cluster.py's callback is one the app answers; its row shows the 2:1 ratio."""
+    from app import server
+    from bench import cluster as cluster_bench
+
+    client = server.test_client()
+    for target in cluster_bench.targets():
+        method = client.post if target["body"] else client.get
+        response = method(target["path"], data=target["body"], headers=target["headers"])
+        assert response.status_code == 200, target["label"]
+
+    def result(label: str, via: str, replicas: int, workers: int, rps: float) -> dict:
+        return {
+            "label": label,
+            "via": via,
+            "replicas": replicas,
+            "workers": workers,
+            "rps": rps,
+            "p99_ms": 50.0,
+            "errors": 0,
+        }
+
+    label = cluster_bench.targets()[0]["label"]
+    measured = {
+        "results": [
+            result(label, "nginx", 1, 2, 100.0),
+            result(label, "gunicorn", 1, 2, 120.0),
+            result(label, "nginx", 2, 2, 150.0),
+            result(label, "nginx", 1, 4, 110.0),
+        ]
+    }
+    (row,) = cluster_bench.rows(measured)
+    assert row.ratio == "1.50× (2:1)" and row.result == "INFO"
+    assert "gunicorn alone 120" in row.reference and "4 workers 110" in row.reference
