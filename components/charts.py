@@ -26,9 +26,16 @@ from components.theme import (
     MUTED_COLOR,
     PALETTE,
     TEXT_COLOR,
-    container_title,
+    axis_title,
+    axis_title_height,
+    chars_per_line,
     empty_figure,
-    source_annotation,
+    label_lines,
+    labels_above_bars,
+    legend_names,
+    row_label_axis,
+    under_plot,
+    wrap_lines,
 )
 from pesem.formulas import agrees
 from pesem.metrics import MISSING_LABELS
@@ -54,7 +61,6 @@ REPORTED_NAME: Final = "Reportado (Anexo 6.1)"
 COMPUTED_NAME: Final = "Recalculado con los datos"
 #: Characters per title line (22 px font: about 900 px, fits the page card and the 1600 px PNG).
 TITLE_WIDTH: Final = 76
-NOTE_FONT: Final[dict[str, Any]] = {"size": 14, "color": MUTED_COLOR}
 #: Most indicators in one avance chart (two bars each) and in the OES overview (one bar each):
 #: the report's 24 indicators fit, a national roll-out's hundreds would not be readable.
 MAX_AVANCE_INDICATORS: Final = MAX_CHART_ITEMS
@@ -130,53 +136,31 @@ def _missing_text(series: str, year: int, info: dict) -> str:
 
 
 # Everything around the plot area is placed in pixels from its edges (paper y=0/1 plus a pixel
-# shift, margins in pixels), so the page (fixed height) and the 1600×900 PNG export look alike.
-LEGEND_HEIGHT: Final = 36
-TITLE_LINE: Final = 28
-NOTE_LINE: Final = 19
-
-
-def _legend_above() -> dict[str, Any]:
-    """A horizontal legend right above the plot area, left-aligned."""
-    return {
-        "orientation": "h",
-        "x": 0,
-        "xanchor": "left",
-        "y": 1,
-        "yref": "paper",
-        "yanchor": "bottom",
-        "title": {"text": ""},
-    }
-
-
-def _top_margin(title_lines: int, note_lines: int = 0, legend: bool = True) -> int:
-    return (
-        14
-        + TITLE_LINE * max(title_lines, 1)
-        + 14
-        + NOTE_LINE * note_lines
-        + (LEGEND_HEIGHT if legend else 12)
-        + 6
-    )
-
-
-def _title(text: str, lines: int) -> dict[str, Any]:
-    # Plotly places a multi-line title as if it had one line: push it down by half a line per
-    # extra line so that the first line is not cut at the top.
-    return {
-        **container_title(text, {"t": 14 + 13.5 * (max(lines, 1) - 1), "l": 16}),
-        "automargin": False,
-    }
+# shift, margins in pixels), so a phone, a desktop and the 1600×900 PNG export look alike. The
+# title is the page card's header: the figure keeps it in ``layout.meta`` for its slide.
+TOP_MARGIN: Final = 32
+#: The timeline's left margin: y tick labels and the unit as axis title.
+TIMELINE_LEFT: Final = 84
+#: Pixels under the plot for x tick labels (one line, never rotated: few ticks).
+TICK_BAND: Final = 34
 
 
 def _frame(
-    heading: str, title_lines: int, height: int, top: int, bottom: int, left: int
+    heading: str,
+    plot_height: int,
+    *,
+    left: int,
+    under: dict[str, Any],
+    top: int = TOP_MARGIN,
+    meta: dict[str, Any],
 ) -> dict[str, Any]:
-    """The layout keys every chart here sets alike: its wrapped title, height and margins."""
+    """The layout keys every chart here sets alike: height, margins, legend and texts under the
+    plot (``under``: :func:`components.theme.under_plot`), and the title kept for the slide."""
     return {
-        "title": _title(wrap_title(heading), title_lines),
-        "height": height,
-        "margin": {"t": top, "b": bottom, "l": left, "r": 30},
+        "height": top + plot_height + under["bottom"],
+        "margin": {"t": top, "b": under["bottom"], "l": left, "r": 24},
+        "legend": under["legend"],
+        "meta": {**meta, "title": heading},
     }
 
 
@@ -188,23 +172,6 @@ def _category_yaxis() -> dict[str, Any]:
         "showgrid": False,
         "title": {"text": ""},
         "fixedrange": True,
-    }
-
-
-def _note_above(text: str, pixels_above: int) -> dict[str, Any]:
-    """A note ``pixels_above`` the plot area, left-aligned (missing cells, "Se muestran …")."""
-    return {
-        "text": text,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0,
-        "y": 1,
-        "xanchor": "left",
-        "yanchor": "bottom",
-        "yshift": pixels_above,
-        "align": "left",
-        "showarrow": False,
-        "font": NOTE_FONT,
     }
 
 
@@ -376,19 +343,12 @@ def _gap_shapes(year: int, achieved: float | None, expected: float | None) -> li
     ]
 
 
-def _timeline_x_axis(
-    start: int, end: int, base_x: float | None, base_year: int | None
-) -> dict[str, Any]:
-    """Every year of the axis as a tick; a clipped baseline (at ``base_x``) gets ``{year} «``."""
-    tickvals: list[float] = list(range(start, end + 1))
-    ticktext = [str(y) for y in tickvals]
-    if base_x is not None:
-        tickvals.insert(0, base_x)
-        ticktext.insert(0, f"{base_year} «")
+def _timeline_x_axis(start: int, end: int, base_x: float | None) -> dict[str, Any]:
+    """Years on x, plotly's own ticks: every year when there is room, every other on a phone
+    (labels never rotate or overlap). A clipped baseline (at ``base_x``) has its own note."""
     return {
         "range": [(base_x - 0.45) if base_x is not None else start - 0.5, end + 0.5],
-        "tickvals": tickvals,
-        "ticktext": ticktext,
+        "tickformat": "d",
         "showgrid": False,
         "title": {"text": ""},
         "fixedrange": True,
@@ -444,7 +404,7 @@ def indicator_timeline(
     *,
     meta: ReportMeta,
     title: str | None = None,
-    height: int = 520,
+    height: int = 320,
 ) -> go.Figure:
     """Baseline, expected values (logros esperados) and achieved values of one indicator.
 
@@ -456,8 +416,9 @@ def indicator_timeline(
     The x axis runs from the plan's baseline year (the year before it starts) to its final year,
     a year earlier for a baseline one year older; an older baseline is drawn at the left edge
     with an annotation "línea de base {year}: {value}" instead of stretching the axis. A missing
-    cell is not drawn (the line breaks there); a note above the plot and the hover say why. The
-    title is ``"{indicator_id} · {name}"`` (``title`` replaces it).
+    cell is not drawn (the line breaks there); a note under the plot and the hover say why. The
+    title (``"{indicator_id} · {name}"``, or ``title``) is the slide's (``layout.meta``); on the
+    page it is the card's header. ``height`` is the plot area's, in pixels.
     """
     if row is None or len(row) == 0:
         return empty_figure("Sin datos del indicador")
@@ -477,29 +438,37 @@ def indicator_timeline(
     if missing:
         data.append(missing)
     if notes:
-        text = "Sin valor en el reporte — " + "<br>".join(notes)
-        annotations.append(_note_above(text, LEGEND_HEIGHT + 4))
-    annotations.append(source_annotation(meta.source, 40))
-    name = _timeline_name(row, title)
-    title_lines = len(textwrap.wrap(name, TITLE_WIDTH)) or 1
-    top = _top_margin(title_lines, len(notes))
+        notes[0] = f"Sin valor en el reporte — {notes[0]}"
+    under = under_plot(
+        plot_height=height,
+        axis_band=TICK_BAND,
+        source=meta.source,
+        notes=notes,
+        legend=legend_names(data),
+        left=TIMELINE_LEFT,
+    )
     layout = {
-        **_frame(name, title_lines, height + NOTE_LINE * len(notes), top, 72, left=84),
-        "xaxis": _timeline_x_axis(start, meta.plan_end, clipped_x, _baseline(row)[1]),
+        **_frame(
+            _timeline_name(row, title),
+            height,
+            left=TIMELINE_LEFT,
+            under=under,
+            meta={
+                "chart": "indicator_timeline",
+                "unit": unit,
+                "clipped_baseline": clipped_x is not None,
+                "notes": notes,
+            },
+        ),
+        "xaxis": _timeline_x_axis(start, meta.plan_end, clipped_x),
         "yaxis": _timeline_y_axis(unit, present),
         "yaxis2": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
         "hovermode": "closest",
         "showlegend": True,
-        "legend": _legend_above(),
         "shapes": _gap_shapes(
             meta.year, series["achieved"].get(meta.year), series["expected"].get(meta.year)
         ),
-        "annotations": annotations,
-        "meta": {
-            "chart": "indicator_timeline",
-            "unit": unit,
-            "clipped_baseline": clipped_x is not None,
-        },
+        "annotations": annotations + under["annotations"],
     }
     return go.Figure(data=data, layout=layout)
 
@@ -522,7 +491,7 @@ def _avance_item(row: pd.Series, tipo: str, label: str, year: int) -> dict[str, 
     if comp is None:
         comp_text, comp_hover = "", f"<b>{label} {year}, recalculado</b><br>{reason}"
     else:
-        comp_text = fmt_pct(comp, decimals=1) + (" ≠ reportado" if differs else "")
+        comp_text = fmt_pct(comp, decimals=1) + ("<br>≠ reportado" if differs else "")
         comp_hover = f"<b>{label} {year}, recalculado</b><br>{fmt_pct(comp, decimals=2)}" + (
             " (difiere del reportado)" if differs else ""
         )
@@ -530,8 +499,11 @@ def _avance_item(row: pd.Series, tipo: str, label: str, year: int) -> dict[str, 
         rep_hover = f"<b>{label} {year}</b><br>el reporte no informa valor"
     else:
         rep_hover = f"<b>{label} {year}, reportado</b><br>{rep_text}"
-    notes = [("Reportado — el reporte no informa valor", -0.22)] if rep is None else []
-    notes += [(f"Recalculado — {reason}", 0.22)] if comp is None else []
+    if rep is None and comp is None:  # one note for the row: two would overlap on a phone
+        notes = [(f"Reportado: el reporte no informa valor · Recalculado: {reason}", 0.0)]
+    else:
+        notes = [("Reportado — el reporte no informa valor", -0.22)] if rep is None else []
+        notes += [(f"Recalculado — {reason}", 0.22)] if comp is None else []
     return {
         "label": label,
         "reported": (rep, rep_text, rep_hover),
@@ -583,6 +555,9 @@ def _avance_trace(items: list[dict[str, Any]], key: str, name: str, offset: floa
         "offset": offset,
         "text": texts,
         "textposition": "outside",
+        "textfont": {"size": 14},
+        # the range leaves room for the text: never shrink or hide it
+        "constraintext": "none",
         "cliponaxis": False,
         "marker": marker,
         "customdata": hovers,
@@ -597,7 +572,8 @@ def _avance_range(items: list[dict[str, Any]]) -> list[float]:
     values = [v for v in values if v is not None]
     low, high = min([0.0, *values]), max([100.0, *values])
     span = high - low
-    return [low - (0.22 * span if low < 0 else 0.02 * span), high + 0.28 * span]
+    # 0.6: the longest bar's text fits right of it on a phone too
+    return [low - (0.3 * span if low < 0 else 0.02 * span), high + 0.6 * span]
 
 
 def avance_bars(
@@ -624,21 +600,33 @@ def avance_bars(
         for text, offset in item["notes"]
     ]
     heading = title or f"Avance {meta.year}: reportado en el anexo vs. recalculado"
-    title_lines = len(textwrap.wrap(heading, TITLE_WIDTH)) or 1
-    capped = len(rows) > len(shown)
-    top, bottom = _top_margin(title_lines, int(capped)), 100
-    if capped:
-        note = shown_of_total(len(shown), len(rows), FIRST_ROWS)
-        annotations.append(_note_above(note, LEGEND_HEIGHT + 4))
-    annotations.append(source_annotation(meta.source, 70))
+    notes = [shown_of_total(len(shown), len(rows), FIRST_ROWS)] if len(rows) > len(shown) else []
+    x_title = AVANCE_AXIS_TITLE.format(year=meta.year)
+    # a row is taller when its note (why a value is missing) takes several lines
+    plot_height = height or sum(
+        max(110, 40 + 40 * len(i["notes"]) + 18 * _note_lines(i)) for i in items
+    )
+    under = under_plot(
+        plot_height=plot_height,
+        axis_band=TICK_BAND + axis_title_height(x_title, left=AVANCE_LEFT) + 12,
+        source=meta.source,
+        notes=notes,
+        legend=[name for _, name, *_ in AVANCE_SERIES],
+        left=AVANCE_LEFT,
+    )
+    labels = [i["label"] for i in items]
     layout = {
         **_frame(
-            heading, title_lines, height or (top + bottom + 100 * len(items)), top, bottom, 30
+            heading,
+            plot_height,
+            left=AVANCE_LEFT,
+            under=under,
+            meta={"chart": "avance_bars", "notes": notes},
         ),
         "barmode": "overlay",
         "bargap": 0.1,
         "xaxis": {
-            "title": {"text": AVANCE_AXIS_TITLE.format(year=meta.year)},
+            "title": axis_title(x_title, left=AVANCE_LEFT),
             "ticksuffix": "%",
             "tickformat": ",.0f",
             "range": _avance_range(items),
@@ -646,19 +634,33 @@ def avance_bars(
             "zerolinewidth": 2,
             "fixedrange": True,
         },
-        "yaxis": _category_yaxis(),
-        "legend": _legend_above(),
+        "yaxis": {
+            **_category_yaxis(),
+            # short lines: the labels take little of a phone's width
+            "tickvals": labels,
+            "ticktext": [
+                label.replace(" · ", "<br>").replace("Avance ", "Avance<br>") for label in labels
+            ],
+            "tickfont": {"size": 14},
+        },
         "shapes": [_vline(100, PALETTE["expected"])],
-        "annotations": annotations,
-        "meta": {"chart": "avance_bars"},
+        "annotations": annotations + under["annotations"],
     }
     data = [_avance_trace(items, *series) for series in AVANCE_SERIES]
     return go.Figure(data=data, layout=layout)
 
 
+def _note_lines(item: dict[str, Any]) -> int:
+    return sum(len(_bar_note_lines(text)) for text, _ in item["notes"])
+
+
+def _bar_note_lines(text: str) -> list[str]:
+    return wrap_lines(text, chars_per_line(14, AVANCE_PLOT_WIDTH))
+
+
 def _bar_note(text: str, y: float) -> dict[str, Any]:
     return {
-        "text": text,
+        "text": "<br>".join(_bar_note_lines(text)),
         "x": 0,
         "xref": "x",
         "y": y,
@@ -666,12 +668,23 @@ def _bar_note(text: str, y: float) -> dict[str, Any]:
         "xanchor": "left",
         "yanchor": "middle",
         "xshift": 8,
+        "align": "left",
         "showarrow": False,
         "font": {"size": 14, "color": TEXT_COLOR},
     }
 
 
 # --------------------------------------------------------------------------- OES overview
+
+
+#: Bar thickness and label line height (pixels) of the bar charts with labels above the bars.
+BAR_PX: Final = 26
+BAR_LABEL_LINE: Final = 19
+BAR_LEFT: Final = 12
+OVERVIEW_NAME_WIDTH: Final = 70
+#: The avance chart's left margin (two-line y labels) and its plot width on a phone.
+AVANCE_LEFT: Final = 90
+AVANCE_PLOT_WIDTH: Final = 200
 
 
 def _short(text: str, width: int = 46) -> str:
@@ -692,53 +705,45 @@ def _overview_item(r: dict[str, Any], year: int) -> dict[str, Any]:
         f"{status}: {r.get('status_reason', '')}"
     )
     return {
-        "label": f"{r['indicator_id']} · {_short(r.get('name', ''))}",
+        "label": f"{r['indicator_id']} · {_short(r.get('name', ''), OVERVIEW_NAME_WIDTH)}",
+        "category": str(r["indicator_id"]),
         "degree": degree,
         "color": PALETTE.get(str(r.get("status")), MUTED_COLOR),
-        "text": f"{status} · {fmt_pct(degree)}" if degree is not None else "",
+        # two short lines: they fit right of the longest bar on a phone too
+        "text": f"{status}<br>{fmt_pct(degree)}" if degree is not None else "",
         "hover": hover,
         "note": None if degree is not None else f"{status}: {r.get('status_reason', '')}",
     }
 
 
-def _status_note(text: str, row: int) -> dict[str, Any]:
+def _status_note(text: str, category: str) -> dict[str, Any]:
     """The status of an indicator without a degree, written where its bar would start."""
     return {
-        "text": text,
+        "text": "<br>".join(wrap_lines(text, chars_per_line(14))),
         "x": 0,
         "xref": "x",
-        "y": row,
+        "y": category,
         "yref": "y",
         "xanchor": "left",
-        "xshift": 8,
+        "xshift": 4,
+        "align": "left",
         "showarrow": False,
         "font": {"size": 14, "color": TEXT_COLOR},
     }
 
 
-#: The label of the overview's 100% line, right on top of the plot area.
-TARGET_LABEL: Final = {
-    "text": "100% = meta",
-    "x": 100,
-    "xref": "x",
-    "y": 1,
-    "yref": "paper",
-    "xanchor": "left",
-    "yanchor": "bottom",
-    "showarrow": False,
-    "font": {"size": 14},
-}
-
-
 def _overview_bar(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "bar",
-        "y": [i["label"] for i in items],
+        "y": [i["category"] for i in items],
         "x": [i["degree"] for i in items],
         "orientation": "h",
         "marker": {"color": [i["color"] for i in items], "line": {"width": 0}},
         "text": [i["text"] for i in items],
         "textposition": "outside",
+        "textfont": {"size": 14},
+        # the range leaves room for the text: never shrink or hide it
+        "constraintext": "none",
         "cliponaxis": False,
         "customdata": [i["hover"] for i in items],
         "hovertemplate": "%{customdata}<extra></extra>",
@@ -767,37 +772,62 @@ def oes_status_overview(
     rows = _oes_rows(summary)
     if rows.empty:
         return empty_figure("Sin indicadores de OES")
-    # 60 px and possibly an annotation per row: cap the rows (a national roll-out has hundreds).
+    # A row and possibly an annotation per indicator: cap the rows (a national roll-out has
+    # hundreds).
     shown = rows.iloc[:MAX_OVERVIEW_ROWS].reset_index(drop=True)
     items = [_overview_item(r, meta.year) for r in shown.to_dict("records")]
-    annotations = [_status_note(i["note"], row) for row, i in enumerate(items) if i["note"]]
-    annotations.append(dict(TARGET_LABEL))
+    lines = max(label_lines(i["label"]) for i in items)
+    row_px = BAR_PX + 12 + BAR_LABEL_LINE * lines + 8
+    annotations = [
+        *labels_above_bars(
+            [i["category"] for i in items],
+            [i["label"] for i in items],
+            bar_px=BAR_PX,
+            left=BAR_LEFT,
+        ),
+        *(_status_note(i["note"], i["category"]) for i in items if i["note"]),
+    ]
     heading = title or (
         f"Indicadores de OES: valor obtenido {meta.year} como % de la meta de referencia"
     )
-    title_lines = len(textwrap.wrap(heading, TITLE_WIDTH)) or 1
-    capped = len(rows) > len(shown)
-    top, bottom = _top_margin(title_lines, int(capped), legend=False) + 12, 100
-    if capped:
-        # above the "100% = meta" label, which sits right on top of the plot area
-        annotations.append(_note_above(shown_of_total(len(shown), len(rows), FIRST_ROWS), 24))
-    annotations.append(source_annotation(meta.source, 70))
+    notes = [shown_of_total(len(shown), len(rows), FIRST_ROWS)] if len(rows) > len(shown) else []
+    x_title = (
+        f"% de la meta ({meta.year}; {meta.plan_end} si no hay meta {meta.year}) · "
+        "línea: 100% = meta"
+    )
+    plot_height = row_px * len(items)
+    under = under_plot(
+        plot_height=plot_height,
+        axis_band=TICK_BAND + axis_title_height(x_title) + 12,
+        source=meta.source,
+        notes=notes,
+        left=BAR_LEFT,
+    )
     high = max([100.0, *(i["degree"] for i in items if i["degree"] is not None)])
     layout = {
-        **_frame(heading, title_lines, top + bottom + 60 * len(items), top, bottom, left=30),
+        **_frame(
+            heading,
+            plot_height,
+            left=BAR_LEFT,
+            under=under,
+            top=TOP_MARGIN + 9 * lines,
+            meta={"chart": "oes_status_overview", "notes": notes},
+        ),
+        "bargap": 1 - BAR_PX / row_px,
         "xaxis": {
-            "title": {
-                "text": f"% de la meta ({meta.year}; {meta.plan_end} si no hay meta {meta.year})"
-            },
+            "title": axis_title(x_title),
             "ticksuffix": "%",
             "tickformat": ",.0f",
-            "range": [0, high * 1.4],
+            # room right of the longest bar for its two-line text, on a phone too
+            "range": [0, high * 1.6],
             "fixedrange": True,
         },
-        "yaxis": _category_yaxis(),
+        "yaxis": {
+            **_category_yaxis(),
+            **row_label_axis([i["category"] for i in items], [i["label"] for i in items]),
+        },
         "showlegend": False,
         "shapes": [_vline(100, PALETTE["text"])],
-        "annotations": annotations,
-        "meta": {"chart": "oes_status_overview"},
+        "annotations": annotations + under["annotations"],
     }
     return go.Figure(data=[_overview_bar(items)], layout=layout)

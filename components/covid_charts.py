@@ -30,9 +30,14 @@ from components.theme import (
     MUTED_COLOR,
     PALETTE,
     TEXT_COLOR,
-    container_title,
+    axis_title,
+    axis_title_height,
     empty_figure,
-    source_annotation,
+    label_lines,
+    labels_above_bars,
+    legend_names,
+    row_label_axis,
+    under_plot,
 )
 from pesem.covid import BEFORE_YEAR, PANDEMIC_YEAR
 from pesem.formulas import is_missing
@@ -63,16 +68,23 @@ UNIT_PANEL_TITLES: Final = {
     "indice": "Índice (diferencia)",
     "tasa_variacion": "Tasa de variación (diferencia)",
 }
-ROW_HEIGHT: Final = 34
-NAME_WIDTH: Final = 48
-#: Pixels above the plot area (title + legend) and below it (x ticks, axis title, source).
-TOP_MARGIN: Final = 112
-BOTTOM_MARGIN: Final = 112
-#: Subtitle (e.g. "OES.01 · Posicionar al Perú …"): font size, pixels per line, characters per line.
-SUBTITLE_FONT_SIZE: Final = 15
-SUBTITLE_LINE: Final = 21
+#: A row of the charts with one row per indicator: its label (one or two lines) above the
+#: bar or markers (``ROW_MARK`` pixels thick), as wide as the chart on a phone too.
+ROW_MARK: Final = 18
+ROW_LABEL_LINE: Final = 19
+NAME_WIDTH: Final = 60
+#: Pixels above the plot area (plotly's toolbar) and the figure's left margin.
+TOP_MARGIN: Final = 32
+LEFT_MARGIN: Final = 12
+#: Pixels under the plot area for the x tick labels.
+TICK_BAND: Final = 34
+#: Subtitle (e.g. "OES.01 · Posicionar al Perú …") on the slide: characters per line.
 SUBTITLE_WIDTH: Final = 100
 NOT_COMPARABLE_TEXT: Final = "○ no comparable (ver nota)"
+#: Characters per line of a text written in a row (it must fit a phone's plot area).
+ROW_TEXT_WIDTH: Final = 26
+#: Characters per line of a unit panel's title (15 px, a phone's width).
+PANEL_TITLE_WIDTH: Final = 34
 
 
 def _check_mode(mode: str) -> str:
@@ -142,60 +154,82 @@ def _subtitle_lines(subtitle: str) -> list[str]:
     return [line for line in lines if line]
 
 
+def row_height(labels: list[str]) -> int:
+    """Pixels of one row: the longest label's lines above the row's mark."""
+    lines = max((label_lines(label) for label in labels), default=1)
+    return ROW_MARK + 14 + ROW_LABEL_LINE * lines + 6
+
+
+def x_title(text: str) -> tuple[dict[str, Any], int]:
+    """An x axis title wrapped to a phone's width, and the band it takes with the tick labels."""
+    return axis_title(text), TICK_BAND + axis_title_height(text) + 12
+
+
 def finish(
     figure: go.Figure,
     title: str,
-    height: int,
+    plot_height: int,
     source: str,
     *,
+    axis_band: int = TICK_BAND,
     top: int = TOP_MARGIN,
     subtitle: str = "",
     note: str = "",
 ) -> go.Figure:
-    """Title (and subtitle) and legend at the top left of the figure, the report's ``source``
-    line at the bottom.
+    """Legend, ``note`` and the report's ``source`` line under the plot (``plot_height``
+    pixels; ``axis_band`` pixels under it for the bottom axis), the title and subtitle (e.g.
+    the OES shown) kept in ``layout.meta`` for the slide: on the page the card's header says it.
 
-    Placed in container coordinates (pixels from the figure's edge, not the plot area's), so
-    long y labels never push them around and nothing overlaps subplot titles. A subtitle adds
-    :data:`SUBTITLE_LINE` pixels per line above the legend (and to the figure's height).
-    ``note`` (one line, e.g. "Se muestran 25 de 1,000 indicadores …") is added under the
-    subtitle, in the same way: read before the chart, on the page and on the slide.
+    Everything is placed in pixels from the plot area (see
+    :func:`components.theme.under_plot`), so it reads the same on a phone and a desktop.
+    ``note`` (e.g. "Se muestran 25 de 1,000 indicadores …") is read on the page and the slide.
     """
-    lines = _subtitle_lines(subtitle) if subtitle else []
-    if note:
-        lines.append(note)
-    extra = SUBTITLE_LINE * len(lines) + (6 if lines else 0)
-    height += extra
-    title_spec = container_title(title, {"t": 14, "l": 16})
-    if lines:
-        title_spec["subtitle"] = {
-            "text": "<br>".join(lines),
-            "font": {"size": SUBTITLE_FONT_SIZE, "color": MUTED_COLOR},
-        }
-    figure.update_layout(
-        title=title_spec,
-        height=height,
-        margin={"l": 16, "r": 32, "t": top + extra, "b": BOTTOM_MARGIN},
-        legend={
-            "orientation": "h",
-            # 0.01, not 0: a legend flush with the container's edge has its symbols cut
-            "x": 0.01,
-            "xref": "container",
-            "xanchor": "left",
-            "y": 1 - (56 + extra) / height,
-            "yref": "container",
-            "yanchor": "top",
-            "entrywidthmode": "pixels",
-        },
-        hovermode="closest",
+    notes = [note] if note else []
+    under = under_plot(
+        plot_height=plot_height,
+        axis_band=axis_band,
+        source=source,
+        notes=notes,
+        legend=legend_names(figure.data) if figure.layout.showlegend is not False else [],
+        left=LEFT_MARGIN,
     )
-    figure.add_annotation(source_annotation(source, BOTTOM_MARGIN - 24, side="left"))
+    lines = _subtitle_lines(subtitle) if subtitle else []
+    figure.update_layout(
+        height=top + plot_height + under["bottom"],
+        margin={"l": LEFT_MARGIN, "r": 24, "t": top, "b": under["bottom"]},
+        legend={**under["legend"], "entrywidthmode": "pixels"},
+        hovermode="closest",
+        meta={
+            **(figure.layout.meta or {}),
+            "title": title,
+            "subtitle": "<br>".join(lines),
+            "notes": notes,
+        },
+    )
+    for annotation in under["annotations"]:
+        figure.add_annotation(annotation)
     return figure
 
 
-def rows_height(count: int) -> int:
-    """Height of a chart with one row per indicator (before title, subtitle and legend)."""
-    return TOP_MARGIN + BOTTOM_MARGIN + 20 + ROW_HEIGHT * count
+def label_rows(figure: go.Figure, labels: list[str], *, yref: str = "y") -> None:
+    """Each row's label above its mark (y tick labels hidden: they would take half a phone)."""
+    for annotation in labels_above_bars(
+        labels, labels, bar_px=ROW_MARK, left=LEFT_MARGIN, yref=yref
+    ):
+        figure.add_annotation(annotation)
+
+
+def top_pad(labels: list[str]) -> float:
+    """Rows of room above the first row, so that its label stays inside the plot area."""
+    row = row_height(labels)
+    lines = max((label_lines(label) for label in labels), default=1)
+    overflow = ROW_MARK / 2 + 2 + ROW_LABEL_LINE * lines - row / 2
+    return max(0.0, overflow + 14) / row
+
+
+def rows_height(count: int, labels: list[str] | None = None) -> int:
+    """Height of the plot area with one row per indicator."""
+    return row_height(labels or [""]) * count + 8
 
 
 def text_trace(x: list[float], y: list[str], text: list[str], **kwargs: Any) -> go.Scatter:
@@ -230,14 +264,16 @@ def symbol_legend(entries: list[tuple[str, str]]) -> list[go.Scatter]:
 
 
 def category_axis(figure: go.Figure, labels: list[str], **kwargs: Any) -> None:
-    """Rows in the given order, top to bottom."""
+    """Rows in the given order, top to bottom, each labelled above its mark."""
     figure.update_yaxes(
         categoryorder="array",
         categoryarray=labels[::-1],
-        tickfont={"size": 14},
-        showgrid=True,
+        range=[-0.5, len(labels) - 0.5 + top_pad(labels)],
+        showgrid=False,
+        **row_label_axis(labels, labels),
         **kwargs,
     )
+    label_rows(figure, labels)
 
 
 # --------------------------------------------------------------------------- dumbbell
@@ -359,20 +395,20 @@ def dumbbell(
     )
     top = max(120.0, float(index.max()) if indexable.any() else 120.0)
     figure.add_vline(x=100, line={"color": MUTED_COLOR, "width": 1, "dash": "dot"})
+    title, band = x_title(
+        f"Índice: valor de {BEFORE_YEAR} = 100 (cada indicador en su propia escala)"
+    )
     figure.update_xaxes(
-        title={
-            "text": f"Índice: valor de {BEFORE_YEAR} = 100 (cada indicador en su propia escala)"
-        },
-        range=[-6, top + 55 if mode == "pct" else top + 85],
-        zeroline=False,
+        title=title, range=[-6, top + 55 if mode == "pct" else top + 85], zeroline=False
     )
     category_axis(figure, labels)
     label = "variación %" if mode == "pct" else f"valores {SPAN}"
     return finish(
         figure,
         f"{SPAN} por indicador ({label})",
-        rows_height(len(rows)),
+        rows_height(len(rows), labels),
         meta.source,
+        axis_band=band,
         subtitle=subtitle,
     )
 
@@ -401,9 +437,10 @@ def _dumbbell_label(row: pd.Series, mode: str) -> str:
 def _not_indexable(row: pd.Series) -> str:
     if row["change_direction"] == "not_comparable":
         return NOT_COMPARABLE_TEXT
-    return (
+    return wrap(
         f"sin índice: valor {BEFORE_YEAR} = 0 "
-        f"({_value_text(row, 'before')} → {_value_text(row, 'pandemic')})"
+        f"({_value_text(row, 'before')} → {_value_text(row, 'pandemic')})",
+        ROW_TEXT_WIDTH,
     )
 
 
@@ -445,6 +482,9 @@ def _bar_traces(rows: pd.DataFrame, value: str, text: Callable[[pd.Series], str]
                 legendgroup=direction,
                 text=[text(r) for _, r in part.iterrows()],
                 textposition="outside",
+                textfont={"size": 14},
+                # the range leaves room for the text: never shrink or hide it
+                constraintext="none",
                 cliponaxis=False,
                 hovertext=[_hover(r) for _, r in part.iterrows()],
                 hovertemplate="%{hovertext}<extra></extra>",
@@ -467,8 +507,9 @@ def _blocked_trace(rows: pd.DataFrame, reason: Callable[[pd.Series], str]) -> go
 def _pct_reason(row: pd.Series) -> str:
     if row["change_direction"] == "not_comparable":
         return NOT_COMPARABLE_TEXT
-    return (
-        f"{fmt_change(row['change_abs'], row['unit'])} — % no calculable (valor {BEFORE_YEAR} = 0)"
+    return wrap(
+        f"{fmt_change(row['change_abs'], row['unit'])} — % no calculable (valor {BEFORE_YEAR} = 0)",
+        ROW_TEXT_WIDTH,
     )
 
 
@@ -496,42 +537,51 @@ def _diverging_pct(comparison: pd.DataFrame, source: str, subtitle: str = "") ->
         figure.add_trace(_blocked_trace(without, _pct_reason))
     lo, hi = bounds(with_pct["change_pct"])
     pad = max(12.0, (hi - lo) * 0.18)
+    title, band = x_title(f"Variación {SPAN} (%)")
     _zero_line_axis(
         figure,
-        title={"text": f"Variación {SPAN} (%)"},
+        title=title,
         ticksuffix="%",
         range=[lo - pad, hi + pad + (40 if len(without) else 0)],
     )
-    figure.update_yaxes(
-        categoryorder="array",
-        categoryarray=order,
-        autorange="reversed",
-        tickfont={"size": 14},
-    )
-    figure.update_layout(barmode="relative", bargap=0.3)
+    category_axis(figure, order)
+    figure.update_layout(barmode="relative", bargap=1 - ROW_MARK / row_height(order))
     return finish(
         figure,
         f"Variación {SPAN} por indicador (%)",
-        rows_height(len(order)),
+        rows_height(len(order), order),
         source,
+        axis_band=band,
         subtitle=subtitle,
     )
 
 
+def _unit_labels(comparison: pd.DataFrame, unit: str) -> list[str]:
+    """A unit panel's rows, top to bottom: sorted by change, then those without one."""
+    rows = comparison[comparison["unit"] == unit]
+    with_abs = rows[rows["change_abs"].notna()].sort_values(
+        ["change_abs", "indicator_id"], kind="stable"
+    )
+    return row_labels(with_abs) + row_labels(rows[rows["change_abs"].isna()])
+
+
 def _unit_grid(comparison: pd.DataFrame, units: list[str]) -> tuple[go.Figure, int]:
-    """One subplot row per unit, sized to its indicators; returns the figure and its height."""
-    counts = [int((comparison["unit"] == u).sum()) for u in units]
-    gap = 96  # pixels between panels: x tick labels + the next panel's title
-    plot_height = ROW_HEIGHT * sum(counts) + 24 * len(units) + gap * (len(units) - 1)
+    """One subplot row per unit, sized to its indicators; returns the figure and the plot
+    area's height."""
+    # one row height for every panel: the bars of all panels are equally thick
+    row = row_height(row_labels(comparison))
+    heights = [row * len(_unit_labels(comparison, u)) + 8 for u in units]
+    gap = 110  # pixels between panels: x tick labels + the next panel's (wrapped) title
+    plot_height = sum(heights) + gap * (len(units) - 1)
     figure = make_subplots(
         rows=len(units),
         cols=1,
         shared_xaxes=False,
-        row_heights=[(ROW_HEIGHT * c + 24) for c in counts],
+        row_heights=heights,
         vertical_spacing=gap / plot_height if len(units) > 1 else 0.0,
-        subplot_titles=[UNIT_PANEL_TITLES.get(u, u) for u in units],
+        subplot_titles=[wrap(UNIT_PANEL_TITLES.get(u, u), PANEL_TITLE_WIDTH) for u in units],
     )
-    return figure, TOP_MARGIN + BOTTOM_MARGIN + plot_height
+    return figure, plot_height
 
 
 def _unit_panel(
@@ -564,29 +614,37 @@ def _unit_panel(
         row=position,
         col=1,
     )
+    labels = _unit_labels(comparison, unit)
     figure.update_yaxes(
         categoryorder="array",
-        categoryarray=row_labels(with_abs) + row_labels(without),
-        autorange="reversed",
-        tickfont={"size": 14},
+        categoryarray=labels[::-1],
+        range=[-0.5, len(labels) - 0.5 + top_pad(labels)],
+        showgrid=False,
+        **row_label_axis(labels, labels),
         row=position,
         col=1,
     )
+    label_rows(figure, labels, yref="y" if position == 1 else f"y{position}")
 
 
 def _diverging_abs(comparison: pd.DataFrame, source: str, subtitle: str = "") -> go.Figure:
     units = [u for u in dict.fromkeys(comparison["unit"]) if u]
-    figure, height = _unit_grid(comparison, units)
+    figure, plot_height = _unit_grid(comparison, units)
+    titles = list(figure.layout.annotations)
+    for annotation in titles:
+        annotation.update(font={"size": 15, "color": TEXT_COLOR}, x=0, xanchor="left", align="left")
     for position in range(1, len(units) + 1):
         _unit_panel(figure, comparison, units, position)
-    for annotation in figure.layout.annotations:
-        annotation.update(font={"size": 15, "color": TEXT_COLOR}, x=0, xanchor="left")
-    figure.update_layout(barmode="relative", bargap=0.3)
+    figure.update_layout(
+        barmode="relative", bargap=1 - ROW_MARK / row_height(row_labels(comparison))
+    )
+    first_title = len(titles[0].text.split("<br>")) if titles else 0
     return finish(
         figure,
         f"Variación absoluta {SPAN}, en la unidad de cada indicador",
-        height,
+        plot_height,
         source,
+        top=TOP_MARGIN + 20 * first_title,
         subtitle=subtitle,
     )
 

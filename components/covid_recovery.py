@@ -23,6 +23,7 @@ from components.covid_charts import (
     rows_height,
     symbol_legend,
     text_trace,
+    x_title,
 )
 from components.format import fmt_value
 from components.theme import MUTED_COLOR, PALETTE, empty_figure
@@ -164,16 +165,15 @@ def _state_labels(rows: pd.DataFrame, labels: list[str], points: pd.DataFrame) -
     return traces
 
 
-def _index_axis(figure: go.Figure, points: pd.DataFrame) -> None:
-    """The shared index axis (the year before = 100), with room for the labels on the right."""
+def _index_axis(figure: go.Figure, points: pd.DataFrame) -> int:
+    """The shared index axis (the year before = 100), with room for the labels on the right;
+    returns the pixels its tick labels and title take under the plot."""
     lo, hi = bounds(points["index"]) if len(points) else (0.0, 120.0)
     lo, hi = min(lo, 0.0), max(hi, 120.0)
     figure.add_vline(x=100, line={"color": MUTED_COLOR, "width": 1, "dash": "dot"})
-    figure.update_xaxes(
-        title={"text": f"Índice: valor de {BEFORE_YEAR} = 100 (a la derecha, mejor)"},
-        range=[lo - 6, hi + (hi - lo) * 0.6],
-        zeroline=False,
-    )
+    title, band = x_title(f"Índice: valor de {BEFORE_YEAR} = 100 (a la derecha, mejor)")
+    figure.update_xaxes(title=title, range=[lo - 6, hi + (hi - lo) * 0.6], zeroline=False)
+    return band
 
 
 def recovery_chart(
@@ -209,12 +209,13 @@ def recovery_chart(
             ),
         ]
     )
-    _index_axis(figure, points)
+    band = _index_axis(figure, points)
     category_axis(figure, labels)
     return finish(
         figure,
         f"¿Recuperaron su nivel de {BEFORE_YEAR}? {SPAN} → {span}",
-        rows_height(len(rows)),
+        rows_height(len(rows), labels),
         meta.source,
+        axis_band=band,
         subtitle=subtitle,
     )

@@ -16,7 +16,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.covid_charts import (
-    BOTTOM_MARGIN,
     EMPTY_MESSAGE,
     SPAN,
     TOP_MARGIN,
@@ -33,9 +32,13 @@ from pesem.report import ReportMeta
 #: Trend panels: on-screen height, vertical gap (x ticks + the next row's 3-line titles).
 TREND_PANEL: Final = 210
 TREND_GAP: Final = 118
+#: Pixels of a panel's title (bold code and two lines of name) above the panel.
+TREND_TITLE_BAND: Final = 56
 #: Characters per line of a trend panel's title (the indicator's name, two lines at most),
 #: by number of columns: the title must stay within its panel on screen and on the slide.
-TREND_TITLE_WIDTH: Final = {1: 60, 2: 50, 3: 40, 4: 30, 5: 24}
+#: Two columns at most: a panel of a phone's chart is then about 130 px wide.
+TREND_TITLE_WIDTH: Final = {1: 40, 2: 16}
+MAX_TREND_COLUMNS: Final = 2
 #: Most panels of one trend chart (5 rows of 5): all 24 indicators of the report fit; with more,
 #: panels would be too small to read on screen or on a slide (and the chart slow to build).
 MAX_TREND_PANELS: Final = MAX_CHART_ITEMS
@@ -45,17 +48,18 @@ TREND_SELECTION: Final = f"los de mayor variación % {SPAN}"
 
 def no_target_label(years: Period) -> str:
     """Legend entry of the final target marked when the plan has none for the assessed year."""
-    return f"Meta {years.final} del plan (no hay logro esperado {years.assessed})"
+    return f"Meta {years.final} del plan<br>(no hay logro esperado {years.assessed})"
 
 
 def trend_columns(count: int) -> int:
-    """Columns of the trend small multiples: 4, or 5 when that keeps 9–10 panels in two rows."""
-    return max(1, min(count, 4 if count <= 8 else 5))
+    """Columns of the trend small multiples: two (one for a single indicator), so that each
+    panel stays readable on a phone; the layout is the same on every screen."""
+    return max(1, min(count, MAX_TREND_COLUMNS))
 
 
 def _panel_title(name: str, columns: int) -> str:
     """An indicator's name in at most two lines that fit a panel of ``columns`` (``…`` if cut)."""
-    width = TREND_TITLE_WIDTH.get(columns, TREND_TITLE_WIDTH[5])
+    width = TREND_TITLE_WIDTH.get(columns, TREND_TITLE_WIDTH[MAX_TREND_COLUMNS])
     lines = wrap(" ".join(str(name).split()), width).split("<br>")
     if len(lines) > 2:
         lines = [lines[0], short(" ".join(lines[1:]), width)]
@@ -185,8 +189,7 @@ def _trend_traces(
 def _trend_axes(grid: dict, n: int, unit: str, years: Period, columns: int) -> dict[str, dict]:
     """The x and y axes of panel ``n``: its own y scale, the report's years on x."""
     suffix = _axis_suffix(n)
-    first, last = years.achieved[0], years.achieved[-1]
-    ticks = list(range(first, last + 1, 2)) if columns > 2 else list(range(first, years.final + 1))
+    first = years.achieved[0]
     return {
         f"yaxis{suffix}": {
             **grid[f"yaxis{suffix}"],
@@ -197,7 +200,8 @@ def _trend_axes(grid: dict, n: int, unit: str, years: Period, columns: int) -> d
         },
         f"xaxis{suffix}": {
             **grid[f"xaxis{suffix}"],
-            "tickvals": ticks,
+            # plotly's own ticks: every year when the panel is wide, fewer on a phone
+            "tickformat": "d",
             "range": [first - 0.4, years.final + 0.4],
             "tickfont": {"size": 12},
         },
@@ -254,16 +258,17 @@ def trend_lines(
         traces += _trend_traces(iid, parts[iid], _axis_suffix(n), shown_legend, years)
         axes.update(_trend_axes(grid, n, parts[iid]["unit"].iloc[0], years, cols))
     annotations = [
-        {**title, "font": {"size": 13, "color": TEXT_COLOR}, "hovertext": _panel_hover(iid, name)}
+        {**title, "font": {"size": 12, "color": TEXT_COLOR}, "hovertext": _panel_hover(iid, name)}
         for title, iid, name in zip(grid["annotations"], ids, names, strict=True)
     ]
     figure = go.Figure(data=traces, layout={**grid, **axes, "annotations": annotations})
     return finish(
         figure,
         f"Evolución {years.achieved[0]}–{years.assessed} del valor obtenido y meta",
-        TOP_MARGIN + 56 + BOTTOM_MARGIN + plot_height,
+        plot_height,
         meta.source,
-        top=TOP_MARGIN + 56,
+        # the first row's panel titles sit above the plot area
+        top=TOP_MARGIN + TREND_TITLE_BAND,
         subtitle=subtitle,
         note=shown_of_total(len(ids), total, TREND_SELECTION) if len(ids) < total else "",
     )

@@ -18,7 +18,16 @@ from dash import dcc, html
 
 from components.format import as_number, fmt_pct, fmt_value, unit_label
 from components.graph import chart_card
-from components.theme import PALETTE, empty_figure
+from components.theme import (
+    PALETTE,
+    axis_title,
+    axis_title_height,
+    empty_figure,
+    label_lines,
+    labels_above_bars,
+    row_label_axis,
+    under_plot,
+)
 from pesem.metrics import MISSING_LABELS
 from pesem.report import ReportMeta
 
@@ -26,6 +35,8 @@ from pesem.report import ReportMeta
 MAX_NOTICES: Final = 8
 #: The chart's bars stop here; a longer bar is drawn to the edge with its true value as text.
 DEGREE_AXIS_MAX: Final = 220.0
+#: Thickness of the chart's bars (pixels); each bar's label is written above it.
+BAR_PX: Final = 20
 
 GRID_LOCALE: Final = {
     "noRowsToShow": "Ningún indicador cumple estos filtros",
@@ -476,15 +487,23 @@ def achievement_figure(rows: pd.DataFrame, meta: ReportMeta) -> go.Figure:
         _degree_text(d, icon, label, ref, meta.year)
         for d, icon, label, ref in zip(degree, *columns, strict=True)
     ]
+    # Each bar's id and status written above it (y tick labels and text beside the bars
+    # would leave a phone's plot area too narrow); texts under the plot as in every chart.
+    labels = [f"{iid} · {text}" for iid, text in zip(ids, texts, strict=True)]
+    row = BAR_PX + 14 + 19 * max(label_lines(label) for label in labels) + 6
+    x_title = f"Grado de cumplimiento {meta.year} (% de la meta) · línea: 100 % = meta"
+    under = under_plot(
+        plot_height=row * len(ids),
+        axis_band=34 + axis_title_height(x_title) + 12,
+        source=meta.source,
+        left=12,
+    )
     figure = go.Figure(
         go.Bar(
             x=[min(d, DEGREE_AXIS_MAX) if d is not None else 0.0 for d in degree],
             y=ids,
             orientation="h",
             marker={"color": [PALETTE.get(code, PALETTE["muted"]) for code in rows["status"]]},
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
             customdata=list(zip(rows["name"], [fmt_pct(d) for d in degree], texts, strict=True)),
             hovertemplate=(
                 "<b>%{y}</b><br>%{customdata[0]}<br>Grado de cumplimiento: "
@@ -494,23 +513,29 @@ def achievement_figure(rows: pd.DataFrame, meta: ReportMeta) -> go.Figure:
         )
     )
     figure.add_vline(
-        x=100,
-        line={"color": PALETTE["text"], "dash": "dash", "width": 2},
-        layer="below",
-        annotation={"text": "100 % = meta", "yanchor": "bottom"},
-        annotation_position="top",
+        x=100, line={"color": PALETTE["text"], "dash": "dash", "width": 2}, layer="below"
     )
     figure.update_layout(
-        height=150 + 38 * len(ids),
-        margin={"l": 24, "r": 24, "t": 48, "b": 56},
+        height=32 + row * len(ids) + under["bottom"],
+        margin={"l": 12, "r": 24, "t": 32, "b": under["bottom"]},
         xaxis={
-            "title": {"text": f"Grado de cumplimiento {meta.year} (% de la meta)"},
-            "range": [0, DEGREE_AXIS_MAX + 80],
+            "title": axis_title(x_title),
+            "range": [0, DEGREE_AXIS_MAX + 10],
             "ticksuffix": "%",
             "tickvals": [0, 50, 100, 150, 200],
         },
-        yaxis={"autorange": "reversed", "title": None, "type": "category"},
-        bargap=0.3,
+        yaxis={
+            "autorange": "reversed",
+            "title": None,
+            "type": "category",
+            **row_label_axis(ids, labels),
+        },
+        bargap=1 - BAR_PX / row,
+        annotations=[
+            *labels_above_bars(ids, labels, bar_px=BAR_PX, left=12),
+            *under["annotations"],
+        ],
+        meta={"chart": "achievement", "title": chart_title(meta)},
     )
     return figure
 

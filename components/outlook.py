@@ -18,7 +18,18 @@ from components.cards import status_badge
 from components.format import fmt_value, shown_of_total
 from components.navigation import code_href, page_link
 from components.tables import responsive_table, table_header
-from components.theme import MAX_CHART_ITEMS, MUTED_COLOR, OKABE_ITO, empty_figure
+from components.theme import (
+    MAX_CHART_ITEMS,
+    MUTED_COLOR,
+    OKABE_ITO,
+    axis_title,
+    axis_title_height,
+    empty_figure,
+    label_lines,
+    labels_above_bars,
+    row_label_axis,
+    under_plot,
+)
 from pesem import outlook
 from pesem.report import ReportMeta
 
@@ -177,6 +188,15 @@ def chart_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return ordered.head(MAX_CHART_ITEMS)
 
 
+#: The growth chart: two bars per row (pixels), label line height, margins; its title (the
+#: page card's header) is kept in the figure for the slide.
+PAIR_PX: Final = 36
+LABEL_LINE: Final = 19
+LEFT: Final = 12
+TOP: Final = 32
+CHART_TITLE: Final = "Crecimiento anual observado frente al requerido para la meta {final}"
+
+
 def _y_labels(rows: pd.DataFrame) -> list[str]:
     return [
         f"{iid} · {category_text(code)}"
@@ -194,6 +214,9 @@ def _pace_bar(name: str, labels: list[str], rates: pd.Series, color: str) -> go.
         marker={"color": color},
         text=[fmt_rate(r) for r in rates],
         textposition="outside",
+        textfont={"size": 14},
+        # the range leaves room for the text: never shrink or hide it
+        constraintext="none",
         cliponaxis=False,
         hovertemplate=f"%{{y}}<br>{name}: %{{x:+.1f}} %<extra></extra>",
     )
@@ -209,31 +232,60 @@ def growth_figure(rows: pd.DataFrame, meta: ReportMeta) -> go.Figure:
     figure = go.Figure(
         [
             _pace_bar(
-                "Observado (línea de base → último valor)",
+                "Observado<br>(línea de base → último valor)",
                 labels,
                 shown["cagr_observed"],
                 OBSERVED_COLOR,
             ),
             _pace_bar(
-                f"Requerido (línea de base → meta {meta.plan_end})",
+                f"Requerido<br>(línea de base → meta {meta.plan_end})",
                 labels,
                 shown["cagr_required"],
                 REQUIRED_COLOR,
             ),
         ]
     )
+    # Each row's label above its two bars (y tick labels would take half a phone's width);
+    # legend, source and a wrapped axis title under the plot, as in every chart.
+    lines = max(label_lines(label) for label in labels)
+    row = PAIR_PX + 14 + LABEL_LINE * lines + 6
+    plot_height = row * len(shown)
+    x_title = "Crecimiento anual compuesto (%)"
+    under = under_plot(
+        plot_height=plot_height,
+        axis_band=34 + axis_title_height(x_title) + 12,
+        source=meta.source,
+        legend=[trace.name for trace in figure.data],
+        left=LEFT,
+    )
+    rates = [float(v) * 100 for v in (*shown["cagr_observed"], *shown["cagr_required"])]
+    low, high = min(0.0, *rates), max(0.0, *rates)
+    span = (high - low) or 1.0
     figure.update_layout(
         barmode="group",
-        height=200 + 64 * len(shown),
-        margin={"l": 24, "r": 96, "t": 24, "b": 24},
+        height=TOP + 9 * lines + plot_height + under["bottom"],
+        margin={"l": LEFT, "r": 24, "t": TOP + 9 * lines, "b": under["bottom"]},
         xaxis={
-            "title": {"text": "Crecimiento anual compuesto (%)"},
+            "title": axis_title(x_title),
             "ticksuffix": " %",
             "zeroline": True,
+            # room for the bars' texts on both sides, on a phone too
+            "range": [low - 0.45 * span if low < 0 else 0, high + 0.45 * span],
         },
-        yaxis={"autorange": "reversed", "type": "category", "title": None},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
-        bargap=0.3,
+        yaxis={
+            "autorange": "reversed",
+            "type": "category",
+            "title": None,
+            **row_label_axis(labels, labels),
+        },
+        legend={**under["legend"], "traceorder": "normal"},
+        bargap=1 - PAIR_PX / row,
+        bargroupgap=0.1,
+        annotations=[
+            *labels_above_bars(labels, labels, bar_px=PAIR_PX, left=LEFT),
+            *under["annotations"],
+        ],
+        meta={"chart": "growth", "title": CHART_TITLE.format(final=meta.plan_end)},
     )
     return figure
 

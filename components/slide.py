@@ -16,7 +16,7 @@ from typing import Any, Final
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.theme import MUTED_COLOR, TEXT_COLOR
+from components.theme import MUTED_COLOR, NOTE_NAME, ROW_LABEL_NAME, TEXT_COLOR
 
 SLIDE_WIDTH: Final = 1600
 SLIDE_HEIGHT: Final = 900
@@ -153,6 +153,23 @@ def _raise_fonts(node: Any) -> None:
             _raise_fonts(item)
 
 
+def _as_slide_axes(layout: dict[str, Any]) -> None:
+    """Undo what a page figure does for a phone's width, in place: x axis titles in one line,
+    and the y tick labels instead of the labels written above the bars (name
+    :data:`~components.theme.ROW_LABEL_NAME`)."""
+    labelled = {
+        a.get("yref") for a in layout.get("annotations") or () if a.get("name") == ROW_LABEL_NAME
+    }
+    for key, axis in layout.items():
+        if not isinstance(axis, dict):
+            continue
+        title = axis.get("title")
+        if key.startswith("xaxis") and isinstance(title, dict) and title.get("text"):
+            title["text"] = _BR.sub(" ", str(title["text"]))
+        if key.startswith("yaxis") and f"y{key[5:]}" in labelled:
+            axis["showticklabels"] = True
+
+
 def slide_figure(
     fig: go.Figure, *, title: str | None = None, source: str | None = None
 ) -> go.Figure:
@@ -169,10 +186,22 @@ def slide_figure(
     layout = spec.setdefault("layout", {})
     for key in ("margin", "height", "width", "autosize"):
         layout.pop(key, None)
-    layout["title"] = _title(layout.get("title"), title)
+    # A page figure keeps its title and its notes in layout.meta (on the page they are the
+    # card's header and texts under the plot): on the slide they are its title and subtitle.
+    own = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
+    heading = title or own.get("title")
+    if heading:
+        extra = [own.get("subtitle"), *(own.get("notes") or ())]
+        heading = "<br>".join([heading, *(line for line in extra if line)])
+    layout["title"] = _title(layout.get("title"), heading)
     layout["legend"] = _without_placement(layout.get("legend"))
+    _as_slide_axes(layout)
     layout["annotations"] = [
-        *(a for a in layout.get("annotations") or () if not is_source_annotation(a)),
+        *(
+            a
+            for a in layout.get("annotations") or ()
+            if not is_source_annotation(a) and a.get("name") not in (NOTE_NAME, ROW_LABEL_NAME)
+        ),
         source_annotation(source),
     ]
     _raise_fonts({"data": spec.get("data"), "layout": layout})

@@ -9,7 +9,9 @@ high-contrast axes, the colour-blind-safe Okabe-Ito colorway and the report's nu
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any, Final, Literal
 
@@ -32,6 +34,29 @@ MIN_LEGIBLE_FONT_SIZE: Final = 8
 MAX_CHART_ITEMS: Final = 25
 #: Font size of the source line on the page (the slide enlarges it).
 SOURCE_LINE_SIZE: Final = 12
+
+# A figure's layout is built once on the server, without knowing the reader's screen: it must
+# read at a phone's width (a 360 px screen leaves about this many pixels to the chart) and at a
+# desktop's. So the chart's title is the card's header (kept in ``layout.meta`` for the slide),
+# and legend, notes and source line are stacked under the plot, wrapped to fit this width.
+PHONE_CHART_WIDTH: Final = 290
+LEGEND_FONT_SIZE: Final = 14
+#: Pixels per legend row, and the average character width of the legend, notes and axis titles
+#: in ems (DejaVu Sans is wide; measured in Chromium on the report's texts).
+LEGEND_ROW: Final = 26
+#: Pixels plotly's legend box adds around its rows.
+LEGEND_PADDING: Final = 14
+CHAR_EM: Final = 0.56
+NOTE_SIZE: Final = 13
+NOTE_LINE: Final = 18
+SOURCE_LINE: Final = 16
+AXIS_TITLE_SIZE: Final = 14
+#: Name of the annotations that are notes under the plot (the slide draws them as its subtitle).
+NOTE_NAME: Final = "nota"
+#: Name of the bar labels written above the bars (the slide shows its y tick labels instead).
+ROW_LABEL_NAME: Final = "etiqueta de fila"
+#: Characters of a y tick label on the slide (a 1600 px picture has room for them).
+SLIDE_LABEL_WIDTH: Final = 56
 
 
 # Okabe & Ito (2008), ordered so that the first colours have the best contrast on white.
@@ -200,6 +225,191 @@ def source_annotation(
         "yshift": -pixels_below,
         "showarrow": False,
         "font": {"size": size, "color": MUTED_COLOR},
+    }
+
+
+def chars_per_line(size: float, width: float = PHONE_CHART_WIDTH - 16) -> int:
+    """Characters of ``size`` px text that fit in ``width`` pixels (the phone's chart width)."""
+    return max(12, int(width / (CHAR_EM * size)))
+
+
+def wrap_lines(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters (existing ``<br>`` kept)."""
+    lines: list[str] = []
+    for part in re.split(r"<br\s*/?>", str(text or "")):
+        lines += textwrap.wrap(part, width=width, break_on_hyphens=False) or [""]
+    return [line for line in lines if line] or []
+
+
+def axis_title(text: str, size: float = AXIS_TITLE_SIZE, *, left: float = 0) -> dict[str, Any]:
+    """An x axis title wrapped to fit a phone's plot area (``left``: the figure's left margin;
+    the title is centred on the plot area)."""
+    return {
+        "text": "<br>".join(_axis_title_lines(text, size, left)),
+        "font": {"size": size, "color": TEXT_COLOR},
+    }
+
+
+def _axis_title_lines(text: str, size: float, left: float) -> list[str]:
+    return wrap_lines(text, chars_per_line(size, PHONE_CHART_WIDTH - left - 32))
+
+
+def axis_title_height(text: str, size: float = AXIS_TITLE_SIZE, *, left: float = 0) -> int:
+    """Pixels the wrapped axis title (:func:`axis_title`) takes."""
+    return round(1.3 * size * len(_axis_title_lines(text, size, left)))
+
+
+def legend_height(names: Sequence[str], width: float = PHONE_CHART_WIDTH) -> int:
+    """Pixels a horizontal legend of ``names`` takes at a phone's chart width (0 for none).
+
+    Entries fill a row from the left until the next one does not fit; a name with ``<br>``
+    makes its row as many lines tall.
+    """
+    if not names:
+        return 0
+    height, used, row_lines = 0, 0.0, 1
+    for name in names:
+        lines = re.split(r"<br\s*/?>", str(name))
+        longest = max(len(re.sub(r"<[^>]+>", "", line)) for line in lines)
+        entry = 58 + CHAR_EM * LEGEND_FONT_SIZE * longest
+        if used and used + entry > width:
+            height, used, row_lines = height + LEGEND_ROW * row_lines, 0.0, 1
+        used += entry
+        row_lines = max(row_lines, len(lines))
+    return height + LEGEND_ROW * row_lines + LEGEND_PADDING
+
+
+def legend_names(data: Sequence[Any]) -> list[str]:
+    """Names of the traces a legend lists (plain dicts or plotly traces)."""
+    names: list[str] = []
+    for trace in data:
+        get = trace.get if isinstance(trace, Mapping) else lambda k, t=trace: getattr(t, k, None)
+        if get("showlegend") is not False and get("name") and get("name") not in names:
+            names.append(str(get("name")))
+    return names
+
+
+def under_plot(
+    *,
+    plot_height: float,
+    axis_band: float,
+    source: str,
+    notes: Sequence[str] = (),
+    legend: Sequence[str] = (),
+    left: float = 0,
+) -> dict[str, Any]:
+    """Legend, notes and source line stacked under the plot area: ``legend``, ``annotations``
+    (notes named :data:`NOTE_NAME`, then the source line) and ``bottom`` (the margin they need).
+
+    Placed in pixels from the plot area's bottom (``plot_height`` pixels tall): first
+    ``axis_band`` pixels for the x tick labels and axis title, then the legend (horizontal, as
+    many rows as a phone needs), the notes and the source, each wrapped to a phone's width;
+    ``left`` is the figure's left margin, so the texts start near the figure's left edge.
+    """
+    # the legend starts at the plot area's left edge, ``left`` pixels into the figure
+    legend_px = legend_height(legend, PHONE_CHART_WIDTH - max(left - 12, 0))
+    offset = axis_band + (legend_px + 6 if legend_px else 0)
+    annotations = []
+    note_chars = chars_per_line(NOTE_SIZE)
+    for note in notes:
+        lines = wrap_lines(note, note_chars)
+        annotations.append(
+            _text_under("<br>".join(lines), offset, left, {"size": NOTE_SIZE, "color": TEXT_COLOR})
+            | {"name": NOTE_NAME}
+        )
+        offset += NOTE_LINE * len(lines) + 4
+    source_lines = wrap_lines(source, chars_per_line(SOURCE_LINE_SIZE))
+    if source_lines:
+        annotations.append(
+            _text_under(
+                "<br>".join(source_lines),
+                offset,
+                left,
+                {"size": SOURCE_LINE_SIZE, "color": MUTED_COLOR},
+            )
+        )
+    offset += SOURCE_LINE * len(source_lines) + 8
+    return {
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": -axis_band / max(plot_height, 1),
+            "yref": "paper",
+            "yanchor": "top",
+            "font": {"size": LEGEND_FONT_SIZE},
+            "title": {"text": ""},
+        },
+        "annotations": annotations,
+        "bottom": round(offset),
+    }
+
+
+def labels_above_bars(
+    labels: Sequence[str], texts: Sequence[str], *, bar_px: float, left: float, yref: str = "y"
+) -> list[dict[str, Any]]:
+    """Each horizontal bar's label written above it, from the figure's left edge.
+
+    Instead of y tick labels, which would take half a phone's width: ``labels`` are the category
+    values of the bars (``yref``'s axis), ``texts`` what to write (wrapped to a phone's width),
+    ``bar_px`` the bars' thickness in pixels, ``left`` the figure's left margin.
+    """
+    width = chars_per_line(NOTE_SIZE + 1)
+    return [
+        {
+            "text": "<br>".join(wrap_lines(text, width)),
+            "x": 0,
+            "xref": "paper" if yref == "y" else f"x{yref[1:]} domain",
+            "xanchor": "left",
+            "xshift": -max(left - 8, 0),
+            "y": label,
+            "yref": yref,
+            "yanchor": "bottom",
+            "yshift": bar_px / 2 + 2,
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": NOTE_SIZE + 1, "color": TEXT_COLOR},
+            "name": ROW_LABEL_NAME,
+        }
+        for label, text in zip(labels, texts, strict=True)
+    ]
+
+
+def row_label_axis(labels: Sequence[str], texts: Sequence[str]) -> dict[str, Any]:
+    """The y axis keys of a chart labelled by :func:`labels_above_bars`: tick labels hidden on
+    the page, and short enough for the slide, which shows them instead of the labels above."""
+    return {
+        "tickvals": list(labels),
+        "ticktext": [
+            textwrap.shorten(re.sub(r"<br\s*/?>", " ", str(t)), SLIDE_LABEL_WIDTH, placeholder="…")
+            for t in texts
+        ],
+        "showticklabels": False,
+        "ticks": "",
+        "showline": False,
+    }
+
+
+def label_lines(text: str) -> int:
+    """Lines of a bar label written by :func:`labels_above_bars`."""
+    return len(wrap_lines(text, chars_per_line(NOTE_SIZE + 1))) or 1
+
+
+def _text_under(text: str, pixels_below: float, left: float, font: dict) -> dict[str, Any]:
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "xshift": -max(left - 8, 0),
+        "yshift": -pixels_below,
+        "align": "left",
+        "showarrow": False,
+        "font": font,
     }
 
 

@@ -64,7 +64,7 @@ def chart_stem(meta: ReportMeta) -> str:
 
 def chart_title(meta: ReportMeta) -> str:
     """Title of the page's chart."""
-    return f"Crecimiento anual observado frente al requerido para la meta {meta.plan_end}"
+    return view.CHART_TITLE.format(final=meta.plan_end)
 
 
 def explorer_href(code: str) -> str:

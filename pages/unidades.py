@@ -20,7 +20,7 @@ from dash import html
 from components.cards import status_badge
 from components.graph import chart_card
 from components.navigation import page_link, tab_title
-from components.theme import PALETTE, empty_figure
+from components.theme import PALETTE, axis_title, axis_title_height, empty_figure, under_plot
 from pesem import explore
 from pesem.loader import Dataset, get_dataset
 from pesem.report import ReportMeta
@@ -69,8 +69,19 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def status_figure(units: pd.DataFrame, rules: dict[str, Any] | None = None) -> go.Figure:
-    """Stacked horizontal bars: indicators of each unit by semáforo status (icon + label)."""
+#: The status chart: pixels per unit's bar row, above the plot (plotly's toolbar), x axis title.
+UNIT_ROW = 40
+TOP = 32
+#: Room for the unit codes left of the bars (``DSLJANT``), so texts under the plot line up.
+LEFT = 96
+X_TITLE = "Indicadores a cargo (un indicador compartido cuenta en cada unidad)"
+
+
+def status_figure(
+    units: pd.DataFrame, rules: dict[str, Any] | None = None, *, source: str = ""
+) -> go.Figure:
+    """Stacked horizontal bars: indicators of each unit by semáforo status (icon + label);
+    legend, wrapped axis title and ``source`` line under the plot (a phone's width too)."""
     if units.empty:
         return empty_figure("No hay unidades responsables en los datos")
     figure = go.Figure()
@@ -95,19 +106,22 @@ def status_figure(units: pd.DataFrame, rules: dict[str, Any] | None = None) -> g
             hovertemplate=f"%{{y}}: %{{x}} {meta['label'].lower()}<extra></extra>",
         )
     longest = int(units["indicators"].max())
+    plot_height = UNIT_ROW * len(units)
+    under = under_plot(
+        plot_height=plot_height,
+        axis_band=34 + axis_title_height(X_TITLE, left=LEFT) + 12,
+        source=source,
+        legend=[trace.name for trace in figure.data],
+        left=LEFT,
+    )
     figure.update_layout(
         barmode="stack",
-        height=170 + 40 * len(units),
-        margin={"l": 24, "r": 24, "t": 24, "b": 24},
-        xaxis={
-            "title": {
-                "text": "Indicadores a cargo (un indicador compartido cuenta en cada unidad)"
-            },
-            "dtick": 1,
-            "range": [0, longest + 0.5],
-        },
+        height=TOP + plot_height + under["bottom"],
+        margin={"l": LEFT, "r": 24, "t": TOP, "b": under["bottom"]},
+        xaxis={"title": axis_title(X_TITLE, left=LEFT), "dtick": 1, "range": [0, longest + 0.5]},
         yaxis={"autorange": "reversed", "type": "category", "title": None},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+        legend={**under["legend"], "traceorder": "normal"},
+        annotations=under["annotations"],
         bargap=0.35,
     )
     return figure
@@ -241,7 +255,7 @@ def layout(**_query: Any) -> html.Div:
             html.H2(f"Estado {ds.meta.year} por unidad", className="h4"),
             chart_card(
                 Ids.CHART.value,
-                status_figure(units, ds.status_rules),
+                status_figure(units, ds.status_rules, source=ds.meta.source),
                 title=chart_title(ds.meta),
                 filename=chart_stem(ds.meta),
                 summary=_chart_summary(units),
@@ -260,7 +274,7 @@ def layout(**_query: Any) -> html.Div:
 def export_figures(**_params: Any) -> list[tuple[str, go.Figure]]:
     """The page's chart as (file stem, figure)."""
     ds = get_dataset()
-    figure = status_figure(explore.unit_summary(ds.summary), ds.status_rules)
+    figure = status_figure(explore.unit_summary(ds.summary), ds.status_rules, source=ds.meta.source)
     figure.update_layout(
         title={"text": chart_title(ds.meta), "yref": "container", "y": 0.98, "yanchor": "top"},
         margin={"t": 110},
