@@ -153,8 +153,8 @@ def _wrk(port: int, target: dict[str, Any], seconds: int) -> dict[str, Any]:
             seconds=duration,
         )
 
+    busy = machine.busy_fraction(0.5)  # others' work (the cluster itself is idle here)
     run(WARMUP_S)  # every worker builds its memoized layouts before the timed run
-    busy = machine.busy_fraction(0.5)
     return {**run(seconds).to_json(), "busy_before": busy}
 
 
