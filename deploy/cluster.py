@@ -13,10 +13,9 @@
   (all interfaces with ``BIND_ALL=1``, like gunicorn.conf.py).
 * Supervision: a replica that exits (crash, SIGKILL, OOM) is started again (at once after it
   had served, with a growing delay while it keeps failing before its first health check) and
-  rejoins nginx's rotation (nginx retries a failed
-  server after its ``fail_timeout``); its health check is logged when it is back. A replica
-  that cannot start at all (a broken data file stops gunicorn's start-up) or nginx exiting
-  stops the whole cluster with an error.
+  rejoins nginx's rotation (nginx tries a failed server again after its ``fail_timeout``);
+  its health check is logged when it is back. A replica that cannot start at all (a broken
+  data file stops gunicorn's start-up) or nginx exiting stops the whole cluster with an error.
 * Ctrl+C (SIGINT) or SIGTERM stops nginx, then the replicas gracefully, and removes the prefix;
   a second Ctrl+C kills what is left. The children run in their own sessions (the terminal's
   Ctrl+C reaches only this supervisor, which stops them in order) and get SIGTERM if the
