@@ -20,6 +20,8 @@ RUN apt-get update \
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin pesem
 WORKDIR /app
+# The app writes derived files under /app/.cache (the static chart pictures): the user owns /app.
+RUN chown pesem:pesem /app
 
 COPY requirements.txt ./
 RUN pip install --require-hashes -r requirements.txt
