@@ -42,7 +42,13 @@ lock: $(DEV_STAMP)
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
 	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
+# Chromium (Debian's) renders the static charts and the PNG downloads with kaleido; without it
+# every chart is interactive and the downloads answer 503. Installed only when missing.
 run: $(RUNTIME_STAMP)
+	@command -v chromium >/dev/null || [ -n "$$BROWSER_PATH" ] || { SUDO=""; [ "$$(id -u)" != "0" ] && SUDO="sudo"; \
+		echo "Installing Debian chromium (static charts and PNG downloads)"; \
+		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 	@echo "PESEM dashboard: http://127.0.0.1:$${PORT:-8050}/  (Ctrl+C to stop)"
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
 

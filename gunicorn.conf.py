@@ -32,3 +32,17 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # No control socket: it lives at a fixed per-user path, and two servers (e.g. `make run` and the
 # test suite) would fight over it.
 control_socket_disable = True
+
+
+# Static charts (web/chart_images.py): render every page's charts that are not cached yet, in a
+# background process, once per server start (never during a request); stopped with the server.
+def when_ready(server):
+    from web.chart_images import start_prerender
+
+    server.chart_prerender = start_prerender()
+
+
+def on_exit(server):
+    from web.chart_images import stop_prerender
+
+    stop_prerender(getattr(server, "chart_prerender", None))

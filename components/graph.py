@@ -10,20 +10,30 @@ source line inside the picture, projector-sized text) from the server
 ``assets/pesem.js`` adds the page path and the page's current query to the link when clicked.
 The modebar camera stays plotly's own: it saves the chart as it is on screen (with the reader's
 zoom and hidden series) at the same 1600×900, scale 2.
+
+Static first (issue 14): when the server has pictures of the figure (:func:`use_static_charts`,
+installed by ``web/chart_images.py``), the card shows them at once (an ``<img>`` in a
+``<picture>``: one rendering per screen class, so the text keeps its size on a phone) and the
+interactive ``dcc.Graph`` (and with it plotly.js) loads only when the reader presses
+"Interactuar" (``assets/pesem.js`` also presses it when the chart scrolls into view on a large
+screen). Without pictures the card holds the ``dcc.Graph`` itself, as before.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 
 from components.slide import SLIDE_HEIGHT, SLIDE_SCALE, SLIDE_WIDTH
@@ -35,6 +45,46 @@ PNG_LABEL: Final = "Descargar PNG"
 DATA_SUMMARY_LABEL: Final = "Ver datos del gráfico"
 
 GraphId = str | Mapping[str, Any]
+
+#: The interactive chart's button and the pattern-matching id types of a static card's parts
+#: (web/chart_images.py's clientside callback swaps the picture for the dcc.Graph).
+INTERACT_LABEL: Final = "Interactuar"
+SLOT_TYPE: Final = "pesem-chart-slot"
+ACTIVATE_TYPE: Final = "pesem-chart-activate"
+SOURCE_TYPE: Final = "pesem-chart-source"
+#: plotly's height of a figure that does not set one (dcc.Graph draws it this tall).
+DEFAULT_HEIGHT: Final = 450
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One server rendering of a figure: its URL, the screens it is for and its size."""
+
+    src: str
+    width: int
+    height: int
+    media: str = ""  # a media query; "" for the fallback (largest) rendering
+
+
+@dataclass(frozen=True)
+class StaticChart:
+    """What the server has of one figure: its pictures (narrowest first) and its JSON."""
+
+    pictures: tuple[Picture, ...]
+    figure_src: str
+
+
+#: ``(figure JSON text, height) -> StaticChart | None``: the server's pictures of a figure.
+StaticCharts = Callable[[str, int], StaticChart | None]
+_static_charts: list[StaticCharts] = []
+
+
+def use_static_charts(source: StaticCharts | None) -> None:
+    """Make :func:`chart_card` ask ``source`` for a figure's pictures (None: never)."""
+    _static_charts.clear()
+    if source is not None:
+        _static_charts.append(source)
+
 
 # Buttons that upload the chart to a third party or are of no use to this audience.
 MODEBAR_BUTTONS_TO_REMOVE: Final[tuple[str, ...]] = (
@@ -138,6 +188,86 @@ def data_table(table: pd.DataFrame, caption: str) -> html.Table:
     )
 
 
+def figure_height(figure: Mapping[str, Any]) -> int:
+    """The height plotly draws ``figure`` at (its layout's, or plotly's default)."""
+    height = (figure.get("layout") or {}).get("height")
+    return int(height) if isinstance(height, int | float) and height > 0 else DEFAULT_HEIGHT
+
+
+def _index(graph_id: GraphId) -> str:
+    """A string naming the chart on its page (the pattern-matching index of its parts)."""
+    return graph_id if isinstance(graph_id, str) else json.dumps(dict(graph_id), sort_keys=True)
+
+
+def _aspect_style(pictures: tuple[Picture, ...]) -> dict[str, str]:
+    """CSS variables with each rendering's aspect ratio (assets/charts.css): the image box has
+    its final height before the picture arrives, whichever rendering the screen picks."""
+    names = ("--chart-ratio-narrow", "--chart-ratio-medium", "--chart-ratio-wide")
+    return {
+        name: f"{picture.width} / {picture.height}"
+        for name, picture in zip(names[-len(pictures) :], pictures, strict=True)
+    }
+
+
+def static_slot(
+    index: str, graph_id: GraphId, static: StaticChart, config: dict[str, Any], alt: str
+) -> list[Any]:
+    """The picture of a chart, the store the "Interactuar" button reads, in a swappable slot."""
+    *sources, fallback = static.pictures
+    picture = html.Picture(
+        [
+            *(
+                html.Source(srcSet=item.src, media=item.media, type="image/svg+xml")
+                for item in sources
+            ),
+            html.Img(
+                src=fallback.src,
+                alt=alt,
+                width=fallback.width,
+                height=fallback.height,
+                className="chart-image",
+            ),
+        ]
+    )
+    return [
+        html.Div(
+            picture,
+            id={"type": SLOT_TYPE, "index": index},
+            className="chart-slot chart-static",
+            style=_aspect_style(static.pictures),
+        ),
+        dcc.Store(
+            id={"type": SOURCE_TYPE, "index": index},
+            data={
+                "src": static.figure_src,
+                "id": dict(graph_id) if not isinstance(graph_id, str) else graph_id,
+                "config": config,
+                "className": "chart-graph",
+            },
+        ),
+    ]
+
+
+def interact_button(index: str, title: str) -> html.Button:
+    """ "Interactuar": loads the interactive chart in place of the picture."""
+    return html.Button(
+        INTERACT_LABEL,
+        id={"type": ACTIVATE_TYPE, "index": index},
+        type="button",
+        className="btn btn-outline-secondary btn-sm chart-activate",
+        title="Cargar el gráfico interactivo (zoom, valores al pasar el cursor, series)",
+        **{"aria-label": f"{INTERACT_LABEL} con el gráfico «{title}»", "data-chart-activate": ""},
+    )
+
+
+def _static_chart(figure: go.Figure | Mapping[str, Any]) -> StaticChart | None:
+    if not _static_charts:
+        return None
+    text = pio.to_json(figure, validate=False)
+    spec = figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
+    return _static_charts[0](text, figure_height(spec))
+
+
 def chart_card(
     graph_id: GraphId,
     figure: go.Figure,
@@ -153,23 +283,36 @@ def chart_card(
     ``filename`` the PNG name without extension, which is also the chart's file stem in the
     page's ``export_figures`` (the server renders that figure's slide); ``summary`` one or two
     sentences saying what the chart shows (shown under it, and its accessible description);
-    ``table`` the plotted data, shown on demand in a ``<details>`` element.
+    ``table`` the plotted data, shown on demand in a ``<details>`` element. When the server has
+    pictures of ``figure`` the chart shows as a picture until the reader asks for it to be
+    interactive (see the module docstring).
     """
     png_name = safe_filename(filename)
-    graph = dcc.Graph(
-        id=dict(graph_id) if not isinstance(graph_id, str) else graph_id,
-        # A plain dict, not the go.Figure: layouts are kept for the life of the process and a
-        # figure object graph is several times larger; Dash also skips re-validating it.
-        figure=figure.to_plotly_json() if isinstance(figure, go.Figure) else figure,
-        config=graph_config(png_name),
-        className="chart-graph",
-    )
-    figure_children: list[Any] = [graph]
+    config = graph_config(png_name)
+    static = _static_chart(figure)
+    actions: list[Any] = [png_link(png_name, title)]
+    if static is None:
+        chart: list[Any] = [
+            dcc.Graph(
+                id=dict(graph_id) if not isinstance(graph_id, str) else graph_id,
+                # A plain dict, not the go.Figure: layouts are kept for the life of the process
+                # and a figure object graph is several times larger; Dash also skips
+                # re-validating it.
+                figure=figure.to_plotly_json() if isinstance(figure, go.Figure) else figure,
+                config=config,
+                className="chart-graph",
+            )
+        ]
+    else:
+        index = _index(graph_id)
+        chart = static_slot(index, graph_id, static, config, alt=f"Gráfico: {title}")
+        actions.insert(0, interact_button(index, title))
+    figure_children: list[Any] = chart
     if summary:
         figure_children.append(html.Figcaption(summary, className="chart-summary"))
     body: list[Any] = [
         html.Figure(figure_children, className="chart-figure mb-2", **{"aria-label": title}),
-        html.Div(png_link(png_name, title), className="chart-actions d-flex justify-content-end"),
+        html.Div(actions, className="chart-actions d-flex justify-content-end gap-2"),
     ]
     if table is not None:
         body.append(

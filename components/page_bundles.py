@@ -13,7 +13,9 @@ are full page loads (:func:`needs_full_load`; the navbar and page links use it, 
 ``tests/test_page_bundles.py`` walks every layout for a client-side link to one).
 
 Pages also announce the lazily loaded chunks they render with ``<link rel="preload">``
-(registry key ``preload``, :data:`CHUNKS`; default: dcc.Graph's chunk and plotly.js).
+(registry key ``preload``, :data:`CHUNKS`; default: dcc.Graph's chunk and plotly.js). With
+static charts (web/chart_images.py) the server leaves dcc.Graph's chunks out: a card shows the
+chart's picture and loads plotly.js only when the reader asks for the interactive chart.
 """
 
 from __future__ import annotations
@@ -59,11 +61,15 @@ def needs_full_load(path: str) -> bool:
     return bool(page_bundles(page_for(path)[0]))
 
 
-def page_preloads(page: Mapping[str, Any] | None) -> list[str]:
-    """Script URLs a page's head announces: its libraries' lazy chunks, then its dcc chunks."""
+def page_preloads(
+    page: Mapping[str, Any] | None, leave_out: frozenset[str] = frozenset()
+) -> list[str]:
+    """Script URLs a page's head announces: its libraries' lazy chunks, then its dcc chunks
+    (but not the chunks named in ``leave_out``)."""
     if not page:
         return []
     urls = [url for name in sorted(page_bundles(page)) for url in BUNDLE_PRELOADS.get(name, ())]
     for name in page.get("preload", DEFAULT_PRELOAD):
-        urls.extend(CHUNKS[name])
+        if name not in leave_out:
+            urls.extend(CHUNKS[name])
     return urls

@@ -46,6 +46,11 @@ if TYPE_CHECKING:
     from pesem.loader import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Chart cards as interactive plotly charts in the in-process app and every test server (most
+# tests inspect plotly's drawing); tests/test_chart_images.py and
+# tests/browser/test_static_charts.py turn the static pictures on for themselves.
+os.environ.setdefault("PESEM_STATIC_CHARTS", "0")
 #: The production start command (run from ROOT).
 GUNICORN_COMMAND = (sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server")
 STARTUP_TIMEOUT_S = 90

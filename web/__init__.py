@@ -31,6 +31,7 @@ from werkzeug.exceptions import NotFound
 from components.routing import is_page_path
 from web import (
     api,
+    chart_images,
     deck,
     errors,
     layouts,
@@ -76,6 +77,7 @@ def install(app: Dash) -> None:
     summary_downloads.install(server)
     api.install(server)
     plotly_bundle.register(server)
+    chart_images.install(app)  # static chart pictures + "Interactuar" (web/chart_images.py)
     page_bundles.install(app)
     pages.install(server, is_page_path)
     static.install(server)

@@ -2,7 +2,9 @@
 
 The policy (which page renders which library and chunk) is :mod:`components.page_bundles`;
 this module applies it to the index HTML through Dash's public ``interpolate_index`` override.
-Dropping a script tag goes through :func:`web.compat.drop_scripts` (see there why).
+Dropping a script tag goes through :func:`web.compat.drop_scripts` (see there why). With static
+charts on (:func:`web.chart_images.enabled`) dcc.Graph's chunk and plotly.js are not preloaded:
+measured in bench/ (README, "Lighthouse"), they are most of a phone's blocking time.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from flask import has_request_context, request
 
 from components.page_bundles import DEFERRED, page_bundles, page_preloads
 from components.routing import page_for
+from web import chart_images
 from web.compat import drop_scripts
+
+#: Chunks not announced while charts start as pictures (plotly.js loads on "Interactuar").
+STATIC_CHART_CHUNKS = frozenset({"graph"})
 
 
 def preload_links(urls: list[str], prefix: str = "/") -> str:
@@ -37,7 +43,10 @@ def install(app: Dash) -> None:
         page = page_for(request.path)[0] if has_request_context() else None
         kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
         prefix = app.config.requests_pathname_prefix or "/"
-        kwargs["css"] = kwargs.get("css", "") + preload_links(page_preloads(page), prefix)
+        leave_out = STATIC_CHART_CHUNKS if chart_images.enabled() else frozenset()
+        kwargs["css"] = kwargs.get("css", "") + preload_links(
+            page_preloads(page, leave_out), prefix
+        )
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign]
