@@ -27,3 +27,11 @@ CHROME_FLAGS: Final[tuple[str, ...]] = (
 
 # Pages measured for the first visit and by Lighthouse (only those registered when the suite runs).
 FIRST_VISIT_PATHS: Final[tuple[str, ...]] = ("/", "/oes/OES.01", "/covid", "/explorar")
+# Lighthouse: those, one action page too (issue 14: every main page on a phone).
+LIGHTHOUSE_PATHS: Final[tuple[str, ...]] = (
+    "/",
+    "/oes/OES.01",
+    "/aes/AES.01.01",
+    "/covid",
+    "/explorar",
+)

@@ -20,6 +20,13 @@ class Budgets:
     worker_rss_bytes: float = 150 * MIB
     growth_ratio: float = 2.0
     lighthouse_performance: float = 90.0
+    #: issue 14: /explorar (a grid of every indicator) on a phone
+    lighthouse_performance_explorer_mobile: float = 80.0
+    #: "within 3 points of the chartless Dash page in the same run" also meets the score
+    lighthouse_floor_margin: float = 3.0
+    lighthouse_tbt_ms: float = 200.0
+    lighthouse_lcp_ms: float = 2500.0
+    lighthouse_accessibility: float = 100.0
 
 
 BUDGETS = Budgets()
@@ -308,9 +315,66 @@ def _growth_rows(res: dict[str, Any], b: Budgets) -> list[Row]:
     return rows
 
 
+def _lighthouse_target(r: dict[str, Any], b: Budgets) -> float:
+    if r["preset"] == "mobile" and r["path"].startswith("/explorar"):
+        return b.lighthouse_performance_explorer_mobile
+    return b.lighthouse_performance
+
+
+def lighthouse_verdict(
+    r: dict[str, Any], floor: dict[str, Any] | None, b: Budgets = BUDGETS
+) -> tuple[str, str]:
+    """(budget text, PASS/FAIL) of an app page: performance ≥ its target or within
+    ``lighthouse_floor_margin`` of the floor's (same preset, same run), TBT ≤ 200 ms,
+    accessibility 100; LCP ≤ 2.5 s or no later than the floor's."""
+    target = _lighthouse_target(r, b)
+    metrics = r.get("metrics", {})
+    floor_perf = (floor or {}).get("performance")
+    floor_lcp = ((floor or {}).get("metrics") or {}).get("largest-contentful-paint")
+    perf_ok = r["performance"] >= target or (
+        floor_perf is not None and r["performance"] >= floor_perf - b.lighthouse_floor_margin
+    )
+    tbt = metrics.get("total-blocking-time")
+    lcp = metrics.get("largest-contentful-paint")
+    lcp_limit = max(b.lighthouse_lcp_ms, floor_lcp or 0)
+    ok = (
+        perf_ok
+        and tbt is not None
+        and tbt <= b.lighthouse_tbt_ms
+        and lcp is not None
+        and lcp <= lcp_limit
+        and (r.get("accessibility") or 0) >= b.lighthouse_accessibility
+    )
+    budget = (
+        f"perf ≥ {target:.0f} or ≥ floor−{b.lighthouse_floor_margin:.0f}; "
+        f"TBT ≤ {b.lighthouse_tbt_ms:.0f} ms; LCP ≤ {lcp_limit / 1000:.2f} s; a11y 100"
+    )
+    return budget, verdict(ok)
+
+
+def _floor_delta(r: dict[str, Any], floor: dict[str, Any] | None) -> str:
+    if not floor or floor.get("performance") is None or r["server"] == "floor":
+        return ""
+    lcp = (r.get("metrics") or {}).get("largest-contentful-paint")
+    floor_lcp = (floor.get("metrics") or {}).get("largest-contentful-paint")
+    tbt = (r.get("metrics") or {}).get("total-blocking-time")
+    floor_tbt = (floor.get("metrics") or {}).get("total-blocking-time")
+    parts = [f"perf {r['performance'] - floor['performance']:+.0f}"]
+    if lcp is not None and floor_lcp:
+        parts.append(f"LCP ×{lcp / floor_lcp:.2f}")
+    if tbt is not None and floor_tbt is not None:
+        parts.append(f"TBT {tbt - floor_tbt:+.0f} ms")
+    return ", ".join(parts)
+
+
 def _lighthouse_rows(res: dict[str, Any], b: Budgets) -> list[Row]:
     rows: list[Row] = []
     lh = res.get("lighthouse", {})
+    floors = {
+        r["preset"]: r
+        for r in lh.get("results", [])
+        if r["server"] == "floor" and r.get("performance") is not None
+    }
     if lh.get("skipped"):
         rows.append(
             Row("lighthouse", "all pages", "performance", lh["skipped"][:80], result="SKIP")
@@ -338,10 +402,9 @@ def _lighthouse_rows(res: dict[str, Any], b: Budgets) -> list[Row]:
                 "performance · accessibility (LCP, TBT)",
                 f"{r['performance']:.0f} · {r['accessibility']:.0f} "
                 f"({_num(lcp and lcp / 1000, 2)} s, {_num(tbt, 0)} ms)",
-                "",
-                "",
-                f"perf ≥ {b.lighthouse_performance:.0f}" if is_app else "",
-                verdict(r["performance"] >= b.lighthouse_performance) if is_app else "INFO",
+                "floor" if r["server"] == "floor" else "",
+                _floor_delta(r, floors.get(r["preset"])),
+                *(lighthouse_verdict(r, floors.get(r["preset"]), b) if is_app else ("", "INFO")),
             )
         )
     return rows

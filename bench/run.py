@@ -20,6 +20,7 @@ import math
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +32,7 @@ from typing import Any
 
 from bench import (
     FIRST_VISIT_PATHS,
+    LIGHTHOUSE_PATHS,
     REPO_ROOT,
     RESULTS_DIR,
     latency,
@@ -69,6 +71,7 @@ class Settings:
     max_actions: int
     lighthouse: bool
     lighthouse_presets: tuple[str, ...]
+    lighthouse_only: bool
     growth_sectors: int
     growth_years: int
     wait_quiet: float
@@ -90,6 +93,7 @@ class Settings:
             max_actions=6 if quick else 20,
             lighthouse=not args.skip_lighthouse,
             lighthouse_presets=("mobile",) if quick else ("mobile", "desktop"),
+            lighthouse_only=bool(args.lighthouse_only),
             growth_sectors=5 if quick else 20,
             growth_years=2 if quick else 5,
             wait_quiet=args.wait_quiet if args.wait_quiet is not None else (0 if quick else 120),
@@ -105,6 +109,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="short smoke run (1 load, few requests)")
     p.add_argument("--out", type=Path, help="JSON file (default bench/results/<timestamp>.json)")
     p.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
+    p.add_argument(
+        "--lighthouse-only",
+        action="store_true",
+        help="only Lighthouse: the floor and every main page, mobile and desktop (~8 min)",
+    )
     p.add_argument("--runs", type=int, help="first-visit loads per page (median reported)")
     p.add_argument("--requests", type=int, help="timed requests per callback row")
     p.add_argument(
@@ -194,10 +203,47 @@ def click_through(
     return actions
 
 
+def prerender_charts(notes: list[str]) -> None:
+    """Render the static charts (web/chart_images.py) before the app starts, as a server that
+    has run once has them: the measured pages show pictures, and no background rendering
+    competes with the measurements."""
+    log("static charts: python -m web.chart_images")
+    proc = subprocess.run(
+        [sys.executable, "-m", "web.chart_images"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if proc.returncode != 0:
+        notes.append("static charts were not rendered: " + proc.stderr.strip()[-300:])
+
+
+def lighthouse_paths(
+    pages: list[dict[str, Any]], wanted: tuple[str, ...] = LIGHTHOUSE_PATHS
+) -> list[str]:
+    """The ``wanted`` paths (default :data:`LIGHTHOUSE_PATHS`) that a registered page serves."""
+    registered = {p["sample_path"] for p in pages if p.get("sample_path")}
+    templates = [p for p in pages if p.get("path_template")]
+    return [p for p in wanted if p in registered or _matches(p, templates)]
+
+
+def _lighthouse_only(s: Settings, res: dict[str, Any], log_dir: Path, notes: list[str]) -> None:
+    """``--lighthouse-only``: the floor and the app's main pages, nothing else."""
+    plain = disc.run_subprocess("app")
+    paths = lighthouse_paths(plain["pages"])
+    prerender_charts(notes)
+    res["machine"]["lighthouse"] = machine.wait_quiet(s.wait_quiet, log=log)
+    with servers.running("app", APP_TARGET, log_dir) as app_srv:
+        lh, skipped = run_lighthouse(s, app_srv, None, paths, notes, log_dir)
+    res["lighthouse"] = {"results": lh, "skipped": skipped}
+
+
 def run_lighthouse(
     s: Settings,
     app_srv: servers.Server,
-    base_srv: servers.Server,
+    base_srv: servers.Server | None,
     paths: list[str],
     notes: list[str],
     log_dir: Path,
@@ -207,7 +253,9 @@ def run_lighthouse(
     reason = lighthouse.ensure_installed(notes)
     if reason:
         return [], f"skipped: {reason}"
-    targets = [("baseline", base_srv, "/")] + [("app", app_srv, p) for p in paths]
+    targets = [("app", app_srv, p) for p in paths]
+    if base_srv is not None:
+        targets.insert(0, ("baseline", base_srv, "/"))
     if s.quick:
         targets = [("app", app_srv, paths[0])] if paths else []
     out = []
@@ -448,11 +496,14 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="pesem-bench-"))
     status = 0
     try:
-        _run(s, res, work, log_dir, notes)
-        # nginx over 1 and 2 replicas (issue 17)
-        res["cluster"] = cluster_bench.measure(
-            log_dir, log=log, seconds=s.wrk_seconds, wait_quiet=s.wait_quiet
-        )
+        if s.lighthouse_only:
+            _lighthouse_only(s, res, log_dir, notes)
+        else:
+            _run(s, res, work, log_dir, notes)
+            # nginx over 1 and 2 replicas (issue 17)
+            res["cluster"] = cluster_bench.measure(
+                log_dir, log=log, seconds=s.wrk_seconds, wait_quiet=s.wait_quiet
+            )
     except (Exception, KeyboardInterrupt):  # keep what was measured: write JSON and table
         status = 1
         res["fatal"] = traceback.format_exc()
@@ -536,15 +587,14 @@ def _run(s: Settings, res: dict[str, Any], work: Path, log_dir: Path, notes: lis
     }
     if diffs:
         notes.append("bench.app_with_noop differs from app beyond the no-op: " + "; ".join(diffs))
-    registered = {p["sample_path"] for p in plain["pages"] if p.get("sample_path")}
-    templates = [p for p in plain["pages"] if p.get("path_template")]
-    fv_paths = [p for p in FIRST_VISIT_PATHS if p in registered or _matches(p, templates)]
+    fv_paths = lighthouse_paths(plain["pages"], FIRST_VISIT_PATHS)
     missing = [p for p in FIRST_VISIT_PATHS if p not in fv_paths]
     if missing:
         notes.append(f"first-visit pages not registered yet (skipped): {', '.join(missing)}")
     click_pages = [{"sample_path": p} for p in fv_paths] + list(plain["pages"])
 
     capture: list[payloads.Captured] = []
+    prerender_charts(notes)
     res["machine"]["first_visit"] = machine.wait_quiet(s.wait_quiet, log=log)
     bench = Bench()
     try:
@@ -573,7 +623,8 @@ def _run(s: Settings, res: dict[str, Any], work: Path, log_dir: Path, notes: lis
                 )
             if s.lighthouse:
                 res["machine"]["lighthouse"] = machine.wait_quiet(s.wait_quiet, log=log)
-            lh, skipped = run_lighthouse(s, app_srv, base_srv, fv_paths, notes, log_dir)
+            lh_paths = lighthouse_paths(plain["pages"])
+            lh, skipped = run_lighthouse(s, app_srv, base_srv, lh_paths, notes, log_dir)
             res["lighthouse"] = {"results": lh, "skipped": skipped}
             if skipped:
                 log(f"lighthouse {skipped}")
@@ -662,7 +713,8 @@ def _growth(
             "app+noop big",
             NOOP_TARGET,
             log_dir,
-            extra_env={"PESEM_DATA_DIR": str(big_dir)},
+            # no background rendering of ~100× the charts while latency is measured
+            extra_env={"PESEM_DATA_DIR": str(big_dir), "PESEM_STATIC_CHARTS": "0"},
             timeout=300,
         ) as big_srv:
             res["machine"]["growth"] = machine.wait_quiet(s.wait_quiet, log=log)
