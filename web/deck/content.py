@@ -24,10 +24,11 @@ from pesem import covid, explore, key_messages, outlook
 from pesem.loader import Dataset
 from pesem.vocabulary import OBJECTIVE
 
-#: The deck's pictures: the slide's width, and a height that fills the slide under its title,
-#: key message and source line (12.2 × 5.4 in) at the PNG slide's scale of text.
+#: The deck's pictures: the slide's width and a height that keeps the PNG slide's room for the
+#: plot once its title and source line are text on the slide (10 indicators with two-line
+#: labels still fit); about 10.3 × 5.35 in on the slide.
 PICTURE_WIDTH: Final = SLIDE_WIDTH
-PICTURE_HEIGHT: Final = 700
+PICTURE_HEIGHT: Final = 830
 PICTURE_SCALE: Final = 2
 PICTURE_OPTIONS: Final = {
     "format": "png",

@@ -9,6 +9,7 @@ speaker notes; a table slide has a native (editable) table.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from typing import Final
 
@@ -34,9 +35,13 @@ HEIGHT: Final = Inches(7.5)
 WIDTH: Final = Emu(HEIGHT * 16 // 9)  # exactly 16:9 (13.333 in)
 MARGIN: Final = Inches(0.5)
 CONTENT_WIDTH: Final = Emu(WIDTH - 2 * MARGIN)
-TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(0.95)
-MESSAGE_TOP, MESSAGE_HEIGHT = Inches(1.2), Inches(0.65)
-BODY_TOP: Final = Inches(1.9)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.2), Inches(0.8)
+MESSAGE_TOP, MESSAGE_HEIGHT = Inches(1.0), Inches(0.6)
+BODY_TOP: Final = Inches(1.65)
+#: Sizes (points) of a chart's subtitle and key message, and the average width of a Calibri
+#: character in ems (to know how many lines a text takes across the slide).
+SUBTITLE_SIZE, MESSAGE_SIZE = 14, 18
+CHAR_EM: Final = 0.52
 SOURCE_TOP, SOURCE_HEIGHT = Inches(7.0), Inches(0.4)
 #: Layouts of python-pptx's default template.
 COVER_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
@@ -105,12 +110,24 @@ def _source(slide: PptxSlide, source: str) -> None:
     _text_box(slide, SOURCE_TOP, SOURCE_HEIGHT, [(source, 12, MUTED, False)])
 
 
-def _message(slide: PptxSlide, message: str, subtitle: str = "") -> None:
-    lines = [(subtitle, 14, MUTED, False)] if subtitle else []
+def text_height(text: str, size: int) -> int:
+    """About how tall ``text`` is at ``size`` points across the slide (EMU, 1.2 line spacing)."""
+    per_line = CONTENT_WIDTH / Pt(size * CHAR_EM)
+    lines = max(1, math.ceil(len(text) / per_line)) if text else 0
+    return int(Pt(size * 1.2) * lines)
+
+
+def _message(slide: PptxSlide, message: str, subtitle: str = "") -> int:
+    """The subtitle and key message under the title; returns where the text ends (EMU)."""
+    lines = [(subtitle, SUBTITLE_SIZE, MUTED, False)] if subtitle else []
     if message:
-        lines.append((message, 18, ACCENT, True))
+        lines.append((message, MESSAGE_SIZE, ACCENT, True))
+    height = max(
+        MESSAGE_HEIGHT, sum(text_height(text, size) for text, size, _, _ in lines) + Inches(0.1)
+    )
     if lines:
-        _text_box(slide, MESSAGE_TOP, MESSAGE_HEIGHT, lines)
+        _text_box(slide, MESSAGE_TOP, height, lines)
+    return MESSAGE_TOP + height
 
 
 def _notes(slide: PptxSlide, text: str) -> None:
@@ -121,12 +138,13 @@ def add_chart(deck: PresentationType, spec: ChartSlide, picture: bytes, source: 
     """A chart slide: title placeholder, key message, the picture, the source, the notes."""
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
     _title(slide, spec.title)
-    _message(slide, spec.message, spec.subtitle)
-    height = SOURCE_TOP - BODY_TOP
-    width = Emu(int(height * PICTURE_WIDTH / PICTURE_HEIGHT))
-    slide.shapes.add_picture(
-        io.BytesIO(picture), Emu((WIDTH - width) // 2), BODY_TOP, width, height
-    )
+    # the picture fills what the title, subtitle and message leave (a long subtitle pushes
+    # it down and makes it smaller, never under the text)
+    top = max(BODY_TOP, _message(slide, spec.message, spec.subtitle))
+    height = Emu(SOURCE_TOP - top)
+    width = Emu(min(CONTENT_WIDTH, int(height * PICTURE_WIDTH / PICTURE_HEIGHT)))
+    height = Emu(int(width * PICTURE_HEIGHT / PICTURE_WIDTH))
+    slide.shapes.add_picture(io.BytesIO(picture), Emu((WIDTH - width) // 2), top, width, height)
     _source(slide, source)
     _notes(slide, spec.notes)
 
