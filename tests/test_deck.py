@@ -283,6 +283,20 @@ def test_deck_is_cached_per_data_version_and_revalidated(client, fake_render, tm
     assert len(files) == 2 and {f.parent.name for f in files} == {deck.data_version(DS.data_dir)}
 
 
+def test_zip_is_revalidated_without_rendering(client, fake_render):
+    query = {"pagina": "/oes/OES.01", "formato": "svg"}
+    first = client.get(slides.ZIP_ROUTE, query_string=query)
+    assert first.status_code == 200 and fake_render == [2]
+    assert first.headers["Content-Disposition"] == (
+        f'attachment; filename="{META.file_prefix}_OES.01_graficos-svg.zip"'
+    )
+    etag = first.headers["ETag"]
+    again = client.get(slides.ZIP_ROUTE, query_string=query, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and fake_render == [2]
+    png = client.get(slides.ZIP_ROUTE, query_string={"pagina": "/oes/OES.01"})
+    assert png.headers["ETag"] != etag and fake_render == [2, 2]
+
+
 def test_cache_keeps_the_newest_files(monkeypatch, tmp_path):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(cache, "MAX_FILES", 3)
