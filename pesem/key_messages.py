@@ -66,7 +66,8 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 def indicator_message(row: Mapping[str, Any], meta: ReportMeta) -> str:
     """An indicator's value in the assessed year, its change since the previous year and its
-    degree of achievement: ``Valor 2020: 6.05 · −45.7 % frente a 2019 · 211 % de la meta 2021``."""
+    degree of achievement: ``Valor {year}: 6.05 · −45.7 % frente a {previous year} · 211 % de la
+    meta {final year}``."""
     unit = str(row.get("unit") or "")
     current = _number(row.get("achieved_current"))
     if current is None:
@@ -88,7 +89,7 @@ def indicator_message(row: Mapping[str, Any], meta: ReportMeta) -> str:
 
 def avance_message(row: Mapping[str, Any], meta: ReportMeta) -> str:
     """The reported Avance Tipo 1/2 of the assessed year against the recomputed ones:
-    ``Avance Tipo 1 2020: 26 % reportado, 28 % recalculado · Tipo 2: 22 % y 22 %``."""
+    ``Avance Tipo 1 {year}: 26 % reportado, 28 % recalculado (no coincide) · …``."""
     parts = []
     for tipo in ("tipo1", "tipo2"):
         reported, computed = (

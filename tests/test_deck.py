@@ -27,8 +27,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 import app as dashboard
 from components.routing import page_for
 from pesem import covid, key_messages
-from pesem.loader import get_dataset
+from pesem.loader import get_dataset, load_dataset
 from tests.browser.slide_download import png_size
+from tests.test_report_variants import translator, variant_dir
 from web import deck, slides
 from web.deck import cache, content
 
@@ -474,3 +475,18 @@ def test_page_registry_pages_with_charts_are_all_covered():
         assert any(p == path or p.startswith(path) for p in listed), path
     page, _ = page_for("/oes/OES.01")
     assert slides.export_function(page) is not None
+
+
+def test_key_messages_follow_another_report(tmp_path_factory):
+    """Issue 13's property for the deck's texts: a report with every year moved and another
+    sector gets the same messages, years and names moved."""
+    variant = load_dataset(variant_dir(tmp_path_factory.mktemp("variant")))
+    translate = translator(DS, variant)
+    pairs = zip(DS.summary.to_dict("records"), variant.summary.to_dict("records"), strict=True)
+    for a, b in pairs:
+        for message in (key_messages.indicator_message, key_messages.avance_message):
+            assert translate(message(a, META)) == message(b, variant.meta)
+    assert translate(content.summary_slide(DS).title) == content.summary_slide(variant).title
+    oes = str(DS.oes["oes_code"].iloc[0])
+    assert content.oes_slide(DS, oes).rows == content.oes_slide(variant, oes).rows
+    assert translate(content.closing(DS).lines[0]) == content.closing(variant).lines[0]
