@@ -793,7 +793,8 @@ def oes_status_overview(
     notes = [shown_of_total(len(shown), len(rows), FIRST_ROWS)] if len(rows) > len(shown) else []
     x_title = (
         f"% de la meta ({meta.year}; {meta.plan_end} si no hay meta {meta.year}) · "
-        "línea: 100% = meta"
+        # no-break spaces: a phone's line break never splits "100% = meta"
+        "línea: 100%\u00a0=\u00a0meta"
     )
     plot_height = row_px * len(items)
     under = under_plot(

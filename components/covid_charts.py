@@ -267,8 +267,9 @@ def category_axis(figure: go.Figure, labels: list[str], **kwargs: Any) -> None:
     """Rows in the given order, top to bottom, each labelled above its mark."""
     figure.update_yaxes(
         categoryorder="array",
-        categoryarray=labels[::-1],
-        range=[-0.5, len(labels) - 0.5 + top_pad(labels)],
+        categoryarray=labels,
+        # reversed: the first row on top, with room above it for its label
+        range=[len(labels) - 0.5, -0.5 - top_pad(labels)],
         showgrid=False,
         **row_label_axis(labels, labels),
         **kwargs,
@@ -617,8 +618,8 @@ def _unit_panel(
     labels = _unit_labels(comparison, unit)
     figure.update_yaxes(
         categoryorder="array",
-        categoryarray=labels[::-1],
-        range=[-0.5, len(labels) - 0.5 + top_pad(labels)],
+        categoryarray=labels,
+        range=[len(labels) - 0.5, -0.5 - top_pad(labels)],
         showgrid=False,
         **row_label_axis(labels, labels),
         row=position,

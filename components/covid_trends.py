@@ -36,8 +36,9 @@ TREND_GAP: Final = 118
 TREND_TITLE_BAND: Final = 56
 #: Characters per line of a trend panel's title (the indicator's name, two lines at most),
 #: by number of columns: the title must stay within its panel on screen and on the slide.
-#: Two columns at most: a panel of a phone's chart is then about 130 px wide.
-TREND_TITLE_WIDTH: Final = {1: 40, 2: 16}
+#: On the page, two columns at most: a panel of a phone's chart is then about 130 px wide.
+#: A slide (1600 px) holds four or five (:func:`slide_columns`).
+TREND_TITLE_WIDTH: Final = {1: 40, 2: 16, 3: 40, 4: 30, 5: 24}
 MAX_TREND_COLUMNS: Final = 2
 #: Most panels of one trend chart (5 rows of 5): all 24 indicators of the report fit; with more,
 #: panels would be too small to read on screen or on a slide (and the chart slow to build).
@@ -57,9 +58,15 @@ def trend_columns(count: int) -> int:
     return max(1, min(count, MAX_TREND_COLUMNS))
 
 
+def slide_columns(count: int) -> int:
+    """Columns of the trend small multiples on a 1600×900 slide: 4, or 5 when that keeps 9–10
+    panels in two rows (two columns would stack them too high for the slide's text)."""
+    return max(1, min(count, 4 if count <= 8 else 5))
+
+
 def _panel_title(name: str, columns: int) -> str:
     """An indicator's name in at most two lines that fit a panel of ``columns`` (``…`` if cut)."""
-    width = TREND_TITLE_WIDTH.get(columns, TREND_TITLE_WIDTH[MAX_TREND_COLUMNS])
+    width = TREND_TITLE_WIDTH.get(columns, TREND_TITLE_WIDTH[5])
     lines = wrap(" ".join(str(name).split()), width).split("<br>")
     if len(lines) > 2:
         lines = [lines[0], short(" ".join(lines[1:]), width)]

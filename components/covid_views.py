@@ -15,7 +15,7 @@ from dash import html
 
 from components.covid_charts import SPAN, diverging_change, dumbbell
 from components.covid_recovery import later_span, recovery_chart
-from components.covid_trends import trend_lines
+from components.covid_trends import slide_columns, trend_lines
 from components.format import fmt_change, fmt_pct, fmt_value
 from components.graph import chart_card
 from pesem import covid
@@ -92,7 +92,9 @@ def _oes_subtitle(ds: Dataset, code: str) -> str:
     return f"{code} · {name}" if name else code
 
 
-def _build(key: str, rows: pd.DataFrame, mode: str, data: Frames, subtitle: str) -> go.Figure:
+def _build(
+    key: str, rows: pd.DataFrame, mode: str, data: Frames, subtitle: str, slide: bool = False
+) -> go.Figure:
     meta = data.ds.meta
     if key == DIVERGING:
         return diverging_change(rows, meta, mode, subtitle=subtitle)
@@ -101,13 +103,21 @@ def _build(key: str, rows: pd.DataFrame, mode: str, data: Frames, subtitle: str)
     if key == RECOVERY:
         rec = data.rec[data.rec["indicator_id"].isin(rows["indicator_id"])]
         return recovery_chart(rec, data.path, meta, subtitle=subtitle)
+    # the page's grid (two columns) reads on a phone; a slide's holds four or five
+    columns = slide_columns(len(rows)) if slide else None
     return trend_lines(
-        covid.trend_rows(data.ds, list(rows["indicator_id"])), meta, subtitle=subtitle
+        covid.trend_rows(data.ds, list(rows["indicator_id"])),
+        meta,
+        columns=columns,
+        subtitle=subtitle,
     )
 
 
-def figures(ds: Dataset, mode: str, scope: str, data: Frames | None = None) -> list[Chart]:
+def figures(
+    ds: Dataset, mode: str, scope: str, data: Frames | None = None, *, slide: bool = False
+) -> list[Chart]:
     """The page's charts, in page order (none when the report cannot compare the two years).
+    ``slide``: the charts for the slides (the trend panels in a 1600 px wide grid).
 
     "Solo OES" (7 indicators): one chart of each kind. "Todos" (24 indicators): one chart of
     each kind *per OES* (the OES's own indicators, then its AES), grouped by kind.
@@ -134,7 +144,7 @@ def figures(ds: Dataset, mode: str, scope: str, data: Frames | None = None) -> l
                 key,
                 "",
                 file_stem(prefix, key, mode, scope),
-                _build(key, comp, mode, data, ""),
+                _build(key, comp, mode, data, "", slide),
                 comp,
             )
             for key in keys
@@ -144,7 +154,7 @@ def figures(ds: Dataset, mode: str, scope: str, data: Frames | None = None) -> l
             key,
             code,
             file_stem(prefix, key, mode, scope, code),
-            _build(key, rows, mode, data, _oes_subtitle(ds, code)),
+            _build(key, rows, mode, data, _oes_subtitle(ds, code), slide),
             rows,
         )
         for key in keys

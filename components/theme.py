@@ -13,7 +13,7 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -182,50 +182,6 @@ def apply_theme() -> None:
     """Register the "pesem" template and make it the default (idempotent)."""
     pio.templates[TEMPLATE_NAME] = build_template()
     pio.templates.default = TEMPLATE_NAME
-
-
-def container_title(text: str, pad: Mapping[str, float]) -> dict[str, Any]:
-    """A layout ``title`` anchored at the figure's top-left corner, ``pad`` pixels inside it.
-
-    Placed in container coordinates (pixels from the figure's edge, not the plot area's), so
-    long y labels or subplot titles never move it; every chart and its slide use this placement.
-    """
-    return {
-        "text": text,
-        "x": 0,
-        "xref": "container",
-        "xanchor": "left",
-        "y": 1,
-        "yref": "container",
-        "yanchor": "top",
-        "pad": dict(pad),
-    }
-
-
-def source_annotation(
-    source: str,
-    pixels_below: float,
-    *,
-    side: Literal["left", "right"] = "right",
-    size: float = SOURCE_LINE_SIZE,
-) -> dict[str, Any]:
-    """The report's source line (``source``: ``meta.source``) as an annotation under the plot.
-
-    ``pixels_below`` the bottom of the plot area (clear of tick labels and axis title), aligned
-    with its left or right edge (``side``).
-    """
-    return {
-        "text": source,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 1 if side == "right" else 0,
-        "y": 0,
-        "xanchor": side,
-        "yanchor": "top",
-        "yshift": -pixels_below,
-        "showarrow": False,
-        "font": {"size": size, "color": MUTED_COLOR},
-    }
 
 
 def chars_per_line(size: float, width: float = PHONE_CHART_WIDTH - 16) -> int:

@@ -108,9 +108,11 @@ def figures(mode: str, scope: str, ds: Dataset | None = None) -> list[covid_view
 def export_figures(**params: Any) -> list[tuple[str, go.Figure]]:
     """The page's charts as (file stem, figure), in page order, for the view of the URL query
     (``vista``, ``alcance``: the keys of the address bar; invalid or missing values: defaults).
-    Empty for a report that cannot compare the two years."""
+    Empty for a report that cannot compare the two years. The same charts as on the page,
+    the trend panels in a slide's grid (the page's two columns would stack them too high)."""
     mode, scope = covid.parse_view(params)
-    return [(chart.stem, chart.figure) for chart in figures(mode, scope)]
+    charts = covid_views.figures(get_dataset(), mode, scope, slide=True)
+    return [(chart.stem, chart.figure) for chart in charts]
 
 
 def content(ds: Dataset, mode: str, scope: str) -> list[Any]:

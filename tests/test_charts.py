@@ -53,7 +53,13 @@ def _points(trace) -> dict:
 
 
 def _annotations(fig: go.Figure) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
+    """Annotation texts as read (the lines a phone's width wraps joined again)."""
+    return [a.text.replace("<br>", " ") for a in fig.layout.annotations]
+
+
+def _title(fig: go.Figure) -> str:
+    """A chart's title: the page card's header, kept in the figure for its slide."""
+    return fig.layout.meta["title"]
 
 
 def _is_empty_state(fig: go.Figure) -> bool:
@@ -102,11 +108,12 @@ def test_timeline_titles_axis_and_spanish_legend(ds, summary):
     row = summary.loc["OES.04-1"]
     fig = timeline(row, series_table(ds, "OES.04-1"))
     # the code first, then the name (the same "OES.04-1 · …" as everywhere on the pages)
-    assert fig.layout.title.text.startswith("OES.04-1 · Porcentaje de países")
+    assert _title(fig).startswith("OES.04-1 · Porcentaje de países")
+    assert not fig.layout.title.text  # on the page, the card's header says it
     own = timeline(row, title="Otro título")
-    assert own.layout.title.text == "Otro título"
+    assert _title(own) == "Otro título"
     without_code = timeline(row.drop("indicator_id"))
-    assert without_code.layout.title.text.startswith("Porcentaje de países")
+    assert _title(without_code).startswith("Porcentaje de países")
     assert fig.layout.yaxis.title.text == "Porcentaje (%)"
     assert fig.layout.yaxis.ticksuffix == "%"
     names = [t.name for t in fig.data if t.showlegend is not False]
@@ -123,6 +130,7 @@ def test_timeline_says_why_targets_are_missing(ds, summary):
     fig = timeline(summary.loc["OES.01-1"], series_table(ds, "OES.01-1"))
     notes = " ".join(_annotations(fig))
     assert "Logro esperado 2017–2020" in notes and "ND" in notes
+    assert fig.layout.meta["notes"][0].startswith("Sin valor en el reporte — Logro esperado")
     missing = _trace(fig, "missing")
     assert missing.showlegend is False
     assert any("2018" in text and "ND" in text for text in missing.customdata)
@@ -137,12 +145,11 @@ def test_timeline_clips_old_baseline_with_annotation(ds, summary):
     assert fig.layout.xaxis.range[0] > 2010  # the axis is not stretched to 1988
     assert fig.layout.xaxis.range[0] < base.x[0] < 2014
     assert "línea de base 1988: 1" in _annotations(fig)
-    assert "1988" in "".join(fig.layout.xaxis.ticktext)
     # 2012 is clipped too, 2013 extends the axis by one year.
     assert _trace(timeline(summary.loc["AES.03.01-1"]), "baseline").meta["clipped"]
     extended = timeline(summary.loc["AES.03.04-1"])
     assert not _trace(extended, "baseline").meta["clipped"]
-    assert 2013 in extended.layout.xaxis.tickvals
+    assert extended.layout.xaxis.range[0] < 2013 == _trace(extended, "baseline").x[0]
 
 
 def test_timeline_typo_cell_is_explained(ds, summary):
@@ -176,14 +183,15 @@ def test_avance_bars_reported_vs_computed(summary):
     assert list(reported.text) == ["52%", "-1,652%"]
     assert list(computed.text) == ["51.8%", "-1,652.3%"]
     assert reported.marker.pattern.shape == "/"  # not colour alone
-    assert fig.layout.title.text and fig.layout.xaxis.title.text.startswith("Avance 2020 (%)")
+    assert _title(fig) and fig.layout.xaxis.title.text.startswith("Avance 2020 (%)")
     assert fig.layout.xaxis.range[0] < -1652 and fig.layout.xaxis.range[1] > 100
 
 
 def test_avance_bars_flag_differences(summary):
     fig = avance(summary.loc[["AES.04.01-1"]])
     texts = list(_trace(fig, "computed").text)
-    assert texts == ["37.5% ≠ reportado", "-100.0% ≠ reportado"]
+    # the flag on its own line: the text fits right of the bar on a phone
+    assert texts == ["37.5%<br>≠ reportado", "-100.0%<br>≠ reportado"]
 
 
 def test_avance_bars_not_computable_is_an_annotation_not_a_zero_bar(summary):
@@ -192,7 +200,8 @@ def test_avance_bars_not_computable_is_an_annotation_not_a_zero_bar(summary):
     assert reported.x[1] is None and computed.x[1] is None
     notes = _annotations(fig)
     assert any("no informa" in n for n in notes)
-    assert any("Recalculado — no calculable" in n and "línea de base" in n for n in notes)
+    # both missing: one note for the row (two would overlap on a phone)
+    assert any("Recalculado: no calculable" in n and "línea de base" in n for n in notes)
     # the real zero (Tipo 1 = 0%) is a value, with its label
     assert reported.x[0] == 0 and reported.text[0] == "0%"
 
@@ -220,16 +229,22 @@ def test_oes_overview_degree_per_oes_indicator(summary):
     bar = fig.data[0]
     oes = summary[summary["level"] == "OES"]
     assert len(bar.y) == len(oes) == 7
-    assert bar.y[0].startswith("OES.01-1 · Intensidad")
-    degrees = dict(zip([y.split(" ")[0] for y in bar.y], bar.x, strict=True))
+    assert bar.y[0] == "OES.01-1"
+    # each bar's label above it (a phone has no room for y tick labels), the slide's ticks
+    labels = [a.text.replace("<br>", " ") for a in fig.layout.annotations if a.yref == "y"]
+    assert labels[0].startswith("OES.01-1 · Intensidad")
+    assert fig.layout.yaxis.showticklabels is False
+    assert fig.layout.yaxis.ticktext[0].startswith("OES.01-1 · Intensidad")
+    degrees = dict(zip(bar.y, bar.x, strict=True))
     assert degrees["OES.02-1"] == pytest.approx(6.05 / 2.87 * 100)
     assert degrees["OES.01-1"] == pytest.approx(0.31 / 0.63 * 100)
-    texts = dict(zip([y.split(" ")[0] for y in bar.y], bar.text, strict=True))
-    assert texts["OES.01-1"] == "✖ Rezagado · 49%"
+    texts = dict(zip(bar.y, bar.text, strict=True))
+    assert texts["OES.01-1"] == "✖ Rezagado<br>49%"
     assert texts["OES.02-1"].startswith("✔ Cumplido")
     assert any(s.x0 == 100 for s in fig.layout.shapes)  # the 100% line
     assert fig.layout.xaxis.ticksuffix == "%"
-    assert "meta" in fig.layout.title.text
+    assert "100%\u00a0=\u00a0meta" in fig.layout.xaxis.title.text
+    assert "meta" in _title(fig)
 
 
 def test_oes_overview_missing_degree_is_annotated():
@@ -299,13 +314,10 @@ def test_oes_overview_of_hundreds_of_indicators_is_capped(summary):
     many = _copies(summary[summary["level"] == "OES"], 100)  # 700 OES indicators
     fig = overview(many)
     assert len(fig.data) == 1 and len(fig.data[0].y) == charts.MAX_OVERVIEW_ROWS == 25
-    assert list(fig.data[0].y[:2]) == [
-        f"{iid} · {charts._short(name)}"
-        for iid, name in zip(many["indicator_id"][:2], many["name"][:2], strict=True)
-    ]
+    assert list(fig.data[0].y[:2]) == list(many["indicator_id"][:2])
     assert _cap_notes(fig) == ["Se muestran 25 de 700 indicadores (los primeros de la lista)."]
-    # the note gets its own line: the plot starts lower than without it
-    assert fig.layout.margin.t == overview(many[:25]).layout.margin.t + 19
+    # the note gets its own lines under the plot: the figure is taller than without it
+    assert fig.layout.margin.b > overview(many[:25]).layout.margin.b
     assert min(font_sizes(slide_figure(fig).to_plotly_json())) >= MIN_LEGIBLE_FONT_SIZE
 
 
@@ -336,37 +348,37 @@ def test_years_text():
     assert charts._years_text([2016, 2017]) == "2016, 2017"
 
 
-def test_shared_source_line_and_title_placement():
-    """One source-line annotation and one title placement for every chart and slide."""
-    from components.theme import MUTED_COLOR, container_title, source_annotation
+def test_texts_under_the_plot_fit_a_phone_and_stack():
+    """Legend, notes and source line under the plot, each below the previous one, wrapped to
+    the width a 360 px phone leaves to a chart; the title is the card's, kept for the slide."""
+    from components.theme import (
+        CHAR_EM,
+        MUTED_COLOR,
+        NOTE_NAME,
+        PHONE_CHART_WIDTH,
+        SOURCE_LINE_SIZE,
+        under_plot,
+    )
 
-    right = source_annotation(META.source, 40)
-    assert (right["text"], right["x"], right["xanchor"], right["yshift"]) == (
-        META.source,
-        1,
-        "right",
-        -40,
+    under = under_plot(
+        plot_height=300,
+        axis_band=40,
+        source=META.source,
+        notes=["Sin valor en el reporte — " + "celda vacía " * 8],
+        legend=["Línea de base", "Logro esperado", "Valor obtenido"],
+        left=84,
     )
-    assert right["font"] == {"size": 12, "color": MUTED_COLOR}
-    left = source_annotation(META.source, 88, side="left")
-    assert (left["x"], left["xanchor"], left["yanchor"], left["yref"]) == (
-        0,
-        "left",
-        "top",
-        "paper",
-    )
-    larger = source_annotation(META.source, 50, size=18)
-    assert larger["font"] == {"size": 18, "color": MUTED_COLOR}
-    pad = {"t": 14, "l": 16}
-    title = container_title("Título", pad)
-    corner = (title["x"], title["xanchor"], title["y"], title["yanchor"])
-    assert (title["text"], title["xref"], title["yref"], corner) == (
-        "Título",
-        "container",
-        "container",
-        (0, "left", 1, "top"),
-    )
-    assert title["pad"] == pad
-    assert title["pad"] is not pad  # a copy: the caller's dict is never shared by figures
+    note, source = under["annotations"]
+    assert note["name"] == NOTE_NAME and "name" not in source
+    assert source["text"].replace("<br>", " ") == META.source
+    assert source["font"] == {"size": SOURCE_LINE_SIZE, "color": MUTED_COLOR}
+    # the legend right under the axis band, then the note, then the source, then the margin
+    assert under["legend"]["y"] == -40 / 300 and under["legend"]["yanchor"] == "top"
+    assert 40 < -note["yshift"] < -source["yshift"] < under["bottom"]
+    for text in (note, source):
+        assert (text["x"], text["xanchor"], text["xshift"]) == (0, "left", -76)
+        longest = max(len(line) for line in text["text"].split("<br>"))
+        assert longest * CHAR_EM * text["font"]["size"] <= PHONE_CHART_WIDTH
     fig = overview(indicator_summary(get_dataset()))
-    assert fig.layout.annotations[-1].to_plotly_json() == source_annotation(META.source, 70)
+    assert fig.layout.annotations[-1].text.replace("<br>", " ") == META.source
+    assert not fig.layout.title.text and _title(fig)

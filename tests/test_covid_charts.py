@@ -10,7 +10,7 @@ import pytest
 from components import covid_charts as cc
 from components import covid_recovery as cr
 from components import covid_trends as ct
-from components.theme import PALETTE, apply_theme
+from components.theme import PALETTE, ROW_LABEL_NAME, apply_theme
 from pesem import covid
 from pesem.loader import get_dataset
 from tests.test_charts import font_sizes
@@ -88,7 +88,11 @@ def test_diverging_pct_sorted_labelled_and_coloured(oes):
     # Sorted: the category order goes from the largest fall to the largest rise.
     order = list(figure.layout.yaxis.categoryarray)
     assert order[0].startswith("OES.02-1") and order[-1].startswith("OES.04-1")
-    assert figure.layout.yaxis.autorange == "reversed"
+    assert figure.layout.yaxis.range[0] > figure.layout.yaxis.range[1]  # first row on top
+    # each row's label is written above it (a phone has no room for y tick labels)
+    assert figure.layout.yaxis.showticklabels is False
+    above = [a.text for a in figure.layout.annotations if a.name == ROW_LABEL_NAME]
+    assert [a.replace("<br>", " ") for a in above] == order
     assert figure.layout.xaxis.ticksuffix == "%"
     assert "(%)" in figure.layout.xaxis.title.text
 
@@ -99,7 +103,7 @@ def test_diverging_pct_names_rows_without_percentage(comp):
     # AES.02.06 (2019 printed «s») and the ECANMP capacity (2019 «---»): not comparable.
     assert texts.count("○ no comparable (ver nota)") == 2
     # Triangular cooperation 0 → 0: absolute change 0, % not computable.
-    assert any("% no calculable (valor 2019 = 0)" in t for t in texts)
+    assert any("% no calculable (valor 2019 = 0)" in t.replace("<br>", " ") for t in texts)
     labels = list(figure.layout.yaxis.categoryarray)
     assert len(labels) == len(comp) == 24
     assert any(label.startswith("AES.02.06-1") for label in labels[-3:])
@@ -107,7 +111,11 @@ def test_diverging_pct_names_rows_without_percentage(comp):
 
 def test_diverging_abs_one_panel_per_unit_each_bar_with_its_unit(comp):
     figure = cc.diverging_change(comp, META, "abs")
-    titles = [a.text for a in figure.layout.annotations if a.text != META.source]
+    titles = [
+        a.text.replace("<br>", " ")
+        for a in figure.layout.annotations
+        if a.name is None and not a.text.startswith("Fuente")
+    ]
     units = list(dict.fromkeys(comp["unit"]))
     assert titles == [cc.UNIT_PANEL_TITLES[u] for u in units]
     texts = _texts(figure)
@@ -131,7 +139,7 @@ def test_diverging_abs_one_panel_per_unit_each_bar_with_its_unit(comp):
 
 def test_toggle_changes_the_diverging_figure(oes):
     pct, absolute = cc.diverging_change(oes, META, "pct"), cc.diverging_change(oes, META, "abs")
-    assert pct.layout.title.text != absolute.layout.title.text
+    assert pct.layout.meta["title"] != absolute.layout.meta["title"]
     assert set(_texts(pct)) != set(_texts(absolute))
 
 
@@ -167,7 +175,7 @@ def test_dumbbell_abs_writes_values_as_printed(oes):
     texts = _texts(figure)
     assert "72.2% → 83.33%" in texts
     assert "11.15 → 6.05" in texts
-    assert cc.dumbbell(oes, META, "pct").layout.title.text != figure.layout.title.text
+    assert cc.dumbbell(oes, META, "pct").layout.meta["title"] != figure.layout.meta["title"]
 
 
 def test_dumbbell_keeps_rows_that_cannot_be_indexed(comp):
@@ -175,7 +183,7 @@ def test_dumbbell_keeps_rows_that_cannot_be_indexed(comp):
     assert len(figure.layout.yaxis.categoryarray) == 24
     texts = _texts(figure)
     assert texts.count("○ no comparable (ver nota)") == 2
-    assert any(t.startswith("sin índice: valor 2019 = 0") for t in texts)
+    assert any(t.replace("<br>", " ").startswith("sin índice: valor 2019 = 0") for t in texts)
 
 
 def test_hover_shows_values_as_printed_and_the_typo(comp):
@@ -201,9 +209,9 @@ def test_trend_lines_small_multiples_with_targets(ds):
     # AES.03.04 has a 2020 target (18,160); OES.04 has none (ND), so its 2021 target (54%).
     targets = [(t.name, t.x, t.y) for t in figure.data if t.name != "Valor obtenido"]
     assert targets == [
-        ("Meta 2021 del plan (no hay logro esperado 2020)", (2021,), (54,)),  # OES.04-1
+        ("Meta 2021 del plan<br>(no hay logro esperado 2020)", (2021,), (54,)),  # OES.04-1
         ("Logro esperado 2020", (2020,), (18160,)),  # AES.03.04-1
-        ("Meta 2021 del plan (no hay logro esperado 2020)", (2021,), (0.75,)),  # AES.02.06-1
+        ("Meta 2021 del plan<br>(no hay logro esperado 2020)", (2021,), (0.75,)),  # AES.02.06-1
     ]
     # A missing value is a gap, never 0: AES.02.06's 2019 («s») is None.
     unesco = achieved[2]
@@ -219,23 +227,25 @@ def test_figures_carry_title_and_source(oes, ds):
         cc.diverging_change(oes, META, "abs"),
         ct.trend_lines(covid.trend_rows(ds, list(oes["indicator_id"])), META),
     ):
-        assert figure.layout.title.text
-        assert any(a.text == META.source for a in figure.layout.annotations)
+        assert figure.layout.meta["title"] and not figure.layout.title.text  # the card's
+        source = [a.text.replace("<br>", " ") for a in figure.layout.annotations]
+        assert META.source in source
         figure.to_json()  # serialisable for dcc.Graph and kaleido
 
 
-def test_legend_is_inset_from_the_left_edge(oes):
-    """A legend at x=0 of the container has its first symbol cut; 0.01 keeps it whole."""
+def test_legend_sits_under_the_plot_never_over_it(oes):
+    """The legend is horizontal, under the x axis (a paper y below 0), left-aligned."""
     for figure in (cc.dumbbell(oes, META, "pct"), cc.diverging_change(oes, META, "abs")):
         legend = figure.layout.legend
-        assert (legend.xref, legend.xanchor, legend.x) == ("container", "left", 0.01)
+        assert (legend.orientation, legend.xanchor, legend.yanchor) == ("h", "left", "top")
+        assert legend.y < 0
 
 
 def test_trend_panel_titles_stay_within_their_panel(ds, comp):
     rows = covid.trend_rows(ds, list(comp["indicator_id"]))
     for ids in (list(comp["indicator_id"][:7]), list(comp["indicator_id"][:10])):
         figure = ct.trend_lines(rows[rows["indicator_id"].isin(ids)], META)
-        titles = [a for a in figure.layout.annotations if a.text != META.source]
+        titles = [a for a in figure.layout.annotations if a.hovertext]
         assert len(titles) == len(ids)
         width = ct.TREND_TITLE_WIDTH[ct.trend_columns(len(ids))]
         for annotation, iid in zip(titles, ids, strict=True):
@@ -251,15 +261,18 @@ def test_trend_panel_titles_stay_within_their_panel(ds, comp):
     assert title == "Acciones de promoción cultural<br>por órgano de servicio exteri…"
 
 
-def test_trend_columns_keep_one_oes_in_two_rows():
-    assert [ct.trend_columns(n) for n in (1, 3, 4, 7, 8, 10)] == [1, 3, 4, 4, 4, 5]
+def test_trend_columns_read_on_a_phone_and_keep_one_oes_in_two_rows_on_a_slide():
+    # the page: two columns at most, whatever the screen (a phone's panel is ~130 px wide)
+    assert [ct.trend_columns(n) for n in (1, 3, 4, 7, 8, 10)] == [1, 2, 2, 2, 2, 2]
+    # the slide (1600 px wide): four or five
+    assert [ct.slide_columns(n) for n in (1, 3, 4, 7, 8, 10)] == [1, 3, 4, 4, 4, 5]
 
 
 def test_ten_trend_panels_fit_a_slide(ds):
     """OES.01 has 10 indicators: 5 columns × 2 rows, not 3 rows taller than a slide."""
     ids = list(covid.comparison(ds).query("oes_code == 'OES.01'")["indicator_id"])
     assert len(ids) == 10
-    figure = ct.trend_lines(covid.trend_rows(ds, ids), META)
+    figure = ct.trend_lines(covid.trend_rows(ds, ids), META, columns=ct.slide_columns(len(ids)))
     axes = {t.xaxis for t in figure.data}
     assert len(axes) == 10
     assert figure.layout.height <= 900
@@ -276,22 +289,24 @@ def test_ten_trend_panels_fit_a_slide(ds):
         lambda c, r: ct.trend_lines(r, META, subtitle="OES.03 · Proteger los derechos"),
     ],
 )
-def test_subtitle_makes_room_above_the_legend(ds, comp, build):
+def test_subtitle_is_kept_for_the_slide(ds, comp, build):
+    """The OES a chart shows is its card's header on the page and its subtitle on the slide:
+    the figure keeps it, and the page figure does not grow with it."""
+    from components.slide import slide_figure
+
     part = comp[comp["oes_code"] == "OES.03"].reset_index(drop=True)
     rows = covid.trend_rows(ds, list(part["indicator_id"]))
     with_sub = build(part, rows)
-    assert with_sub.layout.title.subtitle.text == "OES.03 · Proteger los derechos"
+    assert with_sub.layout.meta["subtitle"] == "OES.03 · Proteger los derechos"
     without = _without_subtitle(with_sub, part, rows)
-    extra = cc.SUBTITLE_LINE + 6
-    assert with_sub.layout.height == without.layout.height + extra
-    assert with_sub.layout.margin.t == without.layout.margin.t + extra
-    # the legend moves down by the same pixels: it stays under the subtitle
-    top = (1 - with_sub.layout.legend.y) * with_sub.layout.height
-    assert top == pytest.approx((1 - without.layout.legend.y) * without.layout.height + extra)
+    assert with_sub.layout.height == without.layout.height
+    slide = slide_figure(with_sub)
+    assert slide.layout.title.text == with_sub.layout.meta["title"]
+    assert slide.layout.title.subtitle.text == "OES.03 · Proteger los derechos"
 
 
 def _without_subtitle(figure: go.Figure, part: pd.DataFrame, rows: pd.DataFrame) -> go.Figure:
-    title = figure.layout.title.text
+    title = figure.layout.meta["title"]
     if title.startswith("2019 → 2020"):
         return cc.dumbbell(part, META, "abs")
     if title.startswith("Variación absoluta"):
@@ -304,7 +319,7 @@ def _without_subtitle(figure: go.Figure, part: pd.DataFrame, rows: pd.DataFrame)
 def test_long_subtitle_wraps_in_two_lines_at_most(oes):
     long = "OES.02 · " + "Contribuir al fortalecimiento de la competitividad " * 6
     figure = cc.dumbbell(oes, META, "pct", subtitle=long)
-    lines = figure.layout.title.subtitle.text.split("<br>")
+    lines = figure.layout.meta["subtitle"].split("<br>")
     assert len(lines) == 2 and lines[1].endswith("…")
     assert all(len(line) <= cc.SUBTITLE_WIDTH for line in lines)
 
@@ -378,23 +393,32 @@ def test_trend_lines_of_thousands_of_indicators_is_capped_and_legible():
     assert len(panels) == ct.MAX_TREND_PANELS == 25
     assert len(figure.data) <= 2 * ct.MAX_TREND_PANELS
     assert sum(t.showlegend is not False for t in figure.data) == 2  # one entry per series
-    subtitle = figure.layout.title.subtitle.text
-    assert subtitle.startswith("OES.01 · Sintético<br>")
-    assert "Se muestran 25 de 2,500 indicadores" in subtitle
+    assert figure.layout.meta["subtitle"] == "OES.01 · Sintético"
+    # the note under the plot on the page, under the subtitle on the slide
+    assert "Se muestran 25 de 2,500 indicadores" in figure.layout.meta["notes"][0]
+    assert any(
+        a.text.replace("<br>", " ").startswith("Se muestran 25 de 2,500")
+        for a in figure.layout.annotations
+    )
     shown = [a.text.split("<br>")[0] for a in figure.layout.annotations if "<b>" in a.text]
     assert shown == [f"<b>{iid}</b>" for iid in ct.largest_changes(rows, 25)]
-    assert figure.layout.height <= 2000
+    # the slide's grid (five columns) stays within a slide's reach; the page's (two columns,
+    # for a phone) is one row of panels per two indicators
+    wide = ct.trend_lines(rows, META, columns=ct.slide_columns(25))
+    assert wide.layout.height <= 2000
+    assert figure.layout.height <= 13 * (ct.TREND_PANEL + ct.TREND_GAP) + 400
     sizes = font_sizes(figure.to_plotly_json())
     assert sizes and min(sizes) >= MIN_LEGIBLE_FONT_SIZE
-    slide = slide_figure(figure).to_plotly_json()
-    assert min(font_sizes(slide)) >= MIN_LEGIBLE_FONT_SIZE
+    slide = slide_figure(wide)
+    assert "Se muestran 25 de 2,500" in slide.layout.title.subtitle.text
+    assert min(font_sizes(slide.to_plotly_json())) >= MIN_LEGIBLE_FONT_SIZE
 
 
 def test_trend_lines_of_the_report_are_not_capped(ds, comp):
     rows = covid.trend_rows(ds, list(comp["indicator_id"]))
     figure = ct.trend_lines(rows, META)
     assert len({t.xaxis for t in figure.data}) == len(comp) == 24
-    assert not figure.layout.title.subtitle.text
+    assert not figure.layout.meta["subtitle"] and not figure.layout.meta["notes"]
     assert "Se muestran" not in figure.to_json()
 
 
@@ -410,14 +434,19 @@ def next_year(ds):
 
 
 def _source_texts(figure: go.Figure) -> list[str]:
-    return [a.text for a in figure.layout.annotations if a.text.startswith("Fuente:")]
+    """The source line as read (wrapped to a phone's width on the page)."""
+    return [
+        a.text.replace("<br>", " ")
+        for a in figure.layout.annotations
+        if a.text.startswith("Fuente:")
+    ]
 
 
 def test_charts_of_another_report_keep_the_pandemic_years_and_use_its_source(next_year):
     meta = next_year.meta
     comp = covid.comparison(next_year)
     dumbbell = cc.dumbbell(comp, meta, "abs")
-    assert dumbbell.layout.title.text.startswith("2019 → 2020 por indicador")
+    assert dumbbell.layout.meta["title"].startswith("2019 → 2020 por indicador")
     assert {"2019", "2020"} <= {t.name for t in dumbbell.data}
     assert _source_texts(dumbbell) == [meta.source]
     assert _source_texts(cc.diverging_change(comp, meta, "abs")) == [meta.source]
@@ -433,12 +462,12 @@ def test_charts_of_another_report_keep_the_pandemic_years_and_use_its_source(nex
         (2021,),
         (18160,),
     )
-    assert figure.layout.title.text.startswith("Evolución 2017–2021")
+    assert figure.layout.meta["title"].startswith("Evolución 2017–2021")
     assert tuple(figure.layout.xaxis.range) == (2016.6, 2022.4)
     assert _source_texts(figure) == [meta.source]
     # no plan target for the assessed year: the final one, said so with both years
     sur = ct.trend_lines(covid.trend_rows(next_year, ["OES.04-1"]), meta)
-    assert [t.name for t in sur.data][1] == "Meta 2022 del plan (no hay logro esperado 2021)"
+    assert [t.name for t in sur.data][1] == "Meta 2022 del plan<br>(no hay logro esperado 2021)"
 
 
 def test_recovery_chart_rows_states_and_later_years(next_year):
@@ -446,7 +475,7 @@ def test_recovery_chart_rows_states_and_later_years(next_year):
     rec = covid.recovery(next_year)
     path = covid.recovery_path(next_year)
     figure = cr.recovery_chart(rec, path, meta)
-    assert figure.layout.title.text == "¿Recuperaron su nivel de 2019? 2019 → 2020 → 2021"
+    assert figure.layout.meta["title"] == "¿Recuperaron su nivel de 2019? 2019 → 2020 → 2021"
     assert len(figure.layout.yaxis.categoryarray) == 24
     # one line per state present, named by the state (the legend says what colours mean)
     lines = {t.name: t for t in figure.data if t.mode == "lines"}
@@ -473,12 +502,16 @@ def test_recovery_chart_rows_states_and_later_years(next_year):
 
 
 def test_recovery_chart_of_one_oes_fits_a_slide(next_year):
-    from components.slide import SLIDE_HEIGHT, slide_figure
+    from components.slide import MIN_FONT_SIZE, SLIDE_HEIGHT, slide_figure
 
     rec = covid.recovery(next_year)
     path = covid.recovery_path(next_year)
     for code, rows in covid.by_oes(rec):
         figure = cr.recovery_chart(rows, path, next_year.meta, subtitle=code)
-        assert figure.layout.height <= SLIDE_HEIGHT
+        # each row's label is its y tick label on the slide: two lines of the slide's smallest
+        # text per row, with the title, axis and source band (300 px) around them
+        labelled = [a for a in figure.layout.annotations if a.name == ROW_LABEL_NAME]
+        assert len(labelled) == len(rows)
+        assert (SLIDE_HEIGHT - 300) / len(rows) >= 2 * MIN_FONT_SIZE
         slide = slide_figure(figure, source=next_year.meta.source).to_plotly_json()
         assert min(font_sizes(slide)) >= 16, code

@@ -138,8 +138,9 @@ def test_layout_restores_the_view_of_the_url():
     assert png_names(tree) == STEMS_ALL_ABS
     assert [g.id for g in graphs(tree)][:2] == ["covid-variacion-OES-01", "covid-variacion-OES-02"]
     first = graph_figure(tree, "covid-variacion-OES-01")
-    assert "absoluta" in first.layout.title.text
-    assert first.layout.title.subtitle.text.startswith("OES.01 · Posicionar al Perú")
+    # the title is the card's header; the figure keeps it (and the OES) for its slide
+    assert "absoluta" in first.layout.meta["title"]
+    assert first.layout.meta["subtitle"].startswith("OES.01 · Posicionar al Perú")
     # each OES's chart holds that OES's indicators only: 10 + 7 + 4 + 3 = 24 rows
     dumbbells = [graph_figure(tree, f"covid-2019-2020-OES-0{i}") for i in range(1, 5)]
     rows = [len(f.layout.yaxis.categoryarray) for f in dumbbells]
@@ -222,12 +223,12 @@ def test_callback_redraws_charts_and_table():
     cards, table = page.update("abs", "todos")
     assert png_names(cards) == STEMS_ALL_ABS
     diverging = graph_figure(cards, "covid-variacion-OES-03")
-    assert "absoluta" in diverging.layout.title.text
+    assert "absoluta" in diverging.layout.meta["title"]
     assert len(table_rows(table)) == 24
 
     cards, table = page.update("pct", "oes")
     assert len(graphs(cards)) == 3
-    assert "(%)" in graph_figure(cards, page.Ids.DIVERGING).layout.title.text
+    assert "(%)" in graph_figure(cards, page.Ids.DIVERGING).layout.meta["title"]
     assert len(table_rows(table)) == 7
 
 
@@ -321,8 +322,8 @@ def test_export_figures_matches_the_page():
     tree = page.layout(vista="abs", alcance="todos")
     on_page = [g.figure for g in graphs(tree)]
     exported = [f for _, f in page.export_figures(vista="abs", alcance="todos")]
-    assert [f.layout.title.subtitle.text for f in exported] == [
-        go.Figure(f).layout.title.subtitle.text for f in on_page
+    assert [f.layout.meta["subtitle"] for f in exported] == [
+        go.Figure(f).layout.meta["subtitle"] for f in on_page
     ]
 
 
@@ -330,10 +331,18 @@ def test_export_figures_matches_the_page():
 def test_every_exported_chart_fits_a_slide_with_readable_text(query):
     """No chart is taller than the 1600×900 slide can hold without shrinking its text: every
     font of every slide (PNG button, camera, ZIP) is at least 16 px."""
-    from components.slide import SLIDE_HEIGHT, slide_figure
+    from components.slide import MIN_FONT_SIZE, SLIDE_HEIGHT, slide_figure
+    from components.theme import ROW_LABEL_NAME
 
     for stem, figure in page.export_figures(**query):
-        assert figure.layout.height <= SLIDE_HEIGHT, stem
+        rows = [a for a in figure.layout.annotations if a.name == ROW_LABEL_NAME]
+        if rows:
+            # a row's label is written above it on the page (a phone's width) and is its y tick
+            # label on the slide: every row keeps two lines of the slide's smallest text, with
+            # the slide's title, axis and source band (300 px) around them
+            assert (SLIDE_HEIGHT - 300) / len(rows) >= 2 * MIN_FONT_SIZE, stem
+        else:
+            assert figure.layout.height <= SLIDE_HEIGHT, stem
         slide = slide_figure(figure).to_plotly_json()
         assert min(font_sizes(slide)) >= 16, stem
 
@@ -400,7 +409,7 @@ def test_the_next_report_compares_2019_with_2020_and_shows_the_recovery(next_yea
     assert png_names(tree) == [
         f"{prefix}_covid_{chart}" for chart in ("variacion", "2019-2020", "tendencias")
     ] + [f"{prefix}_covid_recuperacion"]
-    assert graph_figure(tree, page.Ids.RECOVERY_CHART).layout.title.text.endswith("→ 2021")
+    assert graph_figure(tree, page.Ids.RECOVERY_CHART).layout.meta["title"].endswith("→ 2021")
     recovery = by_id(tree, page.Ids.RECOVERY)
     summary = text_of(recovery)
     assert (
@@ -432,7 +441,7 @@ def test_a_report_with_several_later_years_shows_each_of_them(ds):
     from tests.test_covid import shifted
 
     tree = page.content(shifted(ds, 3), "pct", "oes")
-    title = graph_figure(tree, page.Ids.RECOVERY_CHART).layout.title.text
+    title = graph_figure(tree, page.Ids.RECOVERY_CHART).layout.meta["title"]
     assert title == "¿Recuperaron su nivel de 2019? 2019 → 2020 → 2021–2023"
     recovery = by_id(tree, page.Ids.RECOVERY)
     header = next(n for n in walk(recovery) if isinstance(n, html.Thead))

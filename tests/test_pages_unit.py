@@ -209,7 +209,7 @@ def test_objetivo_export_figures():
         "pesem-rree-2020_OES.01-1_serie",
         "pesem-rree-2020_OES.01-2_serie",
     ]
-    assert "Intensidad" in figures[0][1].layout.title.text
+    assert "Intensidad" in figures[0][1].layout.meta["title"]  # the slide's title
 
 
 # --------------------------------------------------------------------------- accion
