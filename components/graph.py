@@ -319,7 +319,14 @@ def chart_card(
             html.Details(
                 [
                     html.Summary(DATA_SUMMARY_LABEL),
-                    html.Div(data_table(table, caption=title), className="table-responsive mt-2"),
+                    # a box that scrolls sideways on a phone: focusable, so keys scroll it too
+                    html.Div(
+                        data_table(table, caption=title),
+                        className="table-responsive mt-2",
+                        tabIndex="0",
+                        role="region",
+                        **{"aria-label": f"{DATA_SUMMARY_LABEL}: {title}"},
+                    ),
                 ],
                 className="chart-data mt-2",
             )

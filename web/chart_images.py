@@ -35,7 +35,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
@@ -161,8 +161,17 @@ def page_paths() -> list[tuple[Mapping[str, Any], dict[str, str]]]:
     return found
 
 
-def default_figures() -> dict[str, tuple[str, int]]:
-    """``key -> (figure JSON, height)`` of every card of every page's default state.
+def page_path(page: Mapping[str, Any], variables: Mapping[str, str]) -> str:
+    """The URL path of a registered page for its path variables."""
+    path = str(page.get("path_template") or page["path"])
+    for name, value in variables.items():
+        path = path.replace(f"<{name}>", value)
+    return path
+
+
+def default_figures(only: Collection[str] = ()) -> dict[str, tuple[str, int]]:
+    """``key -> (figure JSON, height)`` of every card of every page's default state (of the
+    pages at the paths in ``only``, if given).
 
     Built by calling each page module's own ``layout`` (not the server's memo of it) while
     :func:`components.graph.use_static_charts` records the figures instead of answering.
@@ -175,6 +184,8 @@ def default_figures() -> dict[str, tuple[str, int]]:
     graph.use_static_charts(record)  # type: ignore[arg-type]  # records, answers None
     try:
         for page, variables in page_paths():
+            if only and page_path(page, variables) not in only:
+                continue
             module = importlib.import_module(str(page["module"]))
             layout = getattr(module, "layout", None)
             try:
@@ -234,10 +245,11 @@ def render_missing(store: ImageStore, figures: Mapping[str, tuple[str, int]]) ->
     return done
 
 
-def prerender() -> int:
-    """Render every page's default-state charts that are not on disk yet (the CLI)."""
+def prerender(only: Collection[str] = ()) -> int:
+    """Render every page's default-state charts that are not on disk yet (the CLI); only the
+    pages at the paths in ``only`` if given."""
     store = ImageStore(cache_dir())
-    figures = default_figures()
+    figures = default_figures(only)
     count = render_missing(store, figures)
     log.info("static charts: %d figures, %d rendered now, in %s", len(figures), count, store.folder)
     return count
@@ -297,14 +309,17 @@ def install(app: Dash) -> None:
 def main(argv: Iterable[str] | None = None) -> int:
     """Pre-render every page's default-state charts into the cache folder."""
     parser = argparse.ArgumentParser(prog="python -m web.chart_images", description=__doc__)
-    parser.parse_args(list(argv) if argv is not None else None)
+    parser.add_argument(
+        "--page", action="append", default=[], help="only this page path (repeatable)"
+    )
+    args = parser.parse_args(list(argv) if argv is not None else None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s chart_images %(message)s")
     for noisy in ("kaleido", "choreographer", "logistro"):  # a line per browser step
         logging.getLogger(noisy).setLevel(logging.WARNING)
     importlib.import_module("app")  # the pages and their registry, as the server has them
     from web import chart_images  # the module the app installed (this file runs as __main__)
 
-    chart_images.prerender()
+    chart_images.prerender(args.page)
     return 0
 
 
