@@ -1,6 +1,6 @@
 """`make cluster` for real: Debian's nginx over 2 gunicorn replicas (deploy/cluster.py), loopback.
 
-One cluster for the module, started with the command the Makefile runs (``python -m
+The tests marked slow share one cluster, started with the command the Makefile runs (``python -m
 deploy.cluster``). In order: conditional GETs and caching through nginx and directly; 20 s of
 load from 8 clients over pages, ``/_dash-layout``, downloads and a callback while one replica
 is SIGKILLed (zero failed requests; the replica comes back and serves through nginx again);
@@ -31,8 +31,6 @@ import pytest
 
 from tests.callback_bodies import CALLBACK_URL, router_body
 from tests.conftest import ROOT, free_port
-
-pytestmark = pytest.mark.slow
 
 STARTUP_TIMEOUT_S = 180
 LOAD_SECONDS = 20
@@ -157,6 +155,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 # --------------------------------------------------------------------------- HTTP semantics
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["/download/indicators.csv", "/download/resumen.xlsx"])
 def test_conditional_get_of_a_download_is_304_through_nginx_and_directly(cluster, url):
     replica_port = cluster.state()["replicas"][0]["port"]
@@ -173,6 +172,7 @@ def test_conditional_get_of_a_download_is_304_through_nginx_and_directly(cluster
             assert since.status == 304, (port, modified)
 
 
+@pytest.mark.slow
 def test_nginx_gzips_what_the_app_did_not_and_nothing_twice(cluster):
     csv = fetch(cluster.port, "/download/indicators.csv", headers={"Accept-Encoding": "gzip"})
     assert csv.headers["Content-Encoding"] == "gzip"  # nginx: the app leaves CSV alone
@@ -184,6 +184,7 @@ def test_nginx_gzips_what_the_app_did_not_and_nothing_twice(cluster):
     assert health["status"] == "ok" and health["data_version"]
 
 
+@pytest.mark.slow
 def test_static_files_are_cached_by_nginx(cluster):
     html = fetch(cluster.port, "/").body.decode()
     bundle = html.split('src="/_dash-component-suites/', 1)[1].split('"', 1)[0]
@@ -245,6 +246,7 @@ def run_load(port: int, mix: list, seconds: float, clients: int) -> tuple[Counte
     return done, failures
 
 
+@pytest.mark.slow
 def test_load_with_a_replica_killed_fails_no_request_and_the_replica_rejoins(cluster, ds):
     mix = request_mix(ds.oes["oes_code"].iloc[0])
     victim = cluster.state()["replicas"][0]
@@ -289,6 +291,7 @@ def test_load_with_a_replica_killed_fails_no_request_and_the_replica_rejoins(clu
     cluster.wait_for(rejoined, "nginx did not send requests to the restarted replica", 90)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_everything_it_started(cluster):
     state = cluster.state()
     pids = [state["nginx_pid"], *(r["pid"] for r in state["replicas"])]
@@ -308,6 +311,7 @@ def test_ctrl_c_stops_everything_it_started(cluster):
     assert not cluster.state_file.exists()
 
 
+@pytest.mark.slow
 def test_a_replica_that_cannot_start_stops_the_cluster_with_an_error(tmp_path):
     """A broken data file stops gunicorn's start-up: the cluster says so instead of looping."""
     from pesem.loader import data_dir_from_env
@@ -372,3 +376,22 @@ def test_the_bench_sends_valid_requests_and_reports_the_ratio():
     (row,) = cluster_bench.rows(measured)
     assert row.ratio == "1.50× (2:1)" and row.result == "INFO"
     assert "gunicorn alone 120" in row.reference and "4 workers 110" in row.reference
+
+
+def test_restart_delay_grows_only_while_a_replica_fails_to_start():
+    from deploy.cluster import MAX_BACKOFF_S, Replica
+
+    replica = Replica(1, free_port())
+    replica.process = subprocess.Popen(["true"], start_new_session=True)
+    replica.process.wait()
+
+    def delay_after_death(was_healthy: bool) -> float:
+        replica.healthy = was_healthy
+        before = time.monotonic()
+        replica.schedule_restart(1)
+        return round(replica.restart_at - before)
+
+    assert delay_after_death(True) == 0  # it had served: at once
+    assert [delay_after_death(False) for _ in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+    assert MAX_BACKOFF_S == 30
+    assert delay_after_death(True) == 0
