@@ -59,7 +59,7 @@ def kpi(value: str, label: str, note: Any = "", extra_class: str = "") -> dbc.Co
             ],
             className=f"kpi covid-kpi {extra_class}".strip(),
         ),
-        xs=12,
+        xs=6,  # two to a row on a phone
         md=6,
         xl=True,
     )

@@ -184,7 +184,7 @@ def _findings_tile(n_findings: int) -> dbc.Col:
         href=f"#{Ids.FINDINGS}",
         className="kpi kpi-findings kpi-link",
     )
-    return dbc.Col(link, xs=12, md=4, lg=True)
+    return dbc.Col(link, xs=6, md=4, lg=True)  # two to a row on a phone
 
 
 def _change_kpis(ds: Dataset) -> html.Section:
