@@ -128,8 +128,22 @@
   }
 
   document.addEventListener("error", pictureFailed, true);
-  new MutationObserver(observeNewCharts).observe(document.documentElement, {
-    childList: true,
-    subtree: true
-  });
+
+  /* Only a large screen watches for charts coming into view (a phone loads none by itself):
+     the observer starts when the screen is, or becomes, large. */
+  var watching = null;
+
+  function watchCharts() {
+    if (watching || !inView || !large || !large.matches) {
+      return;
+    }
+    watching = new MutationObserver(observeNewCharts);
+    watching.observe(document.documentElement, { childList: true, subtree: true });
+    observeNewCharts();
+  }
+
+  watchCharts();
+  if (large && large.addEventListener) {
+    large.addEventListener("change", watchCharts);
+  }
 })();

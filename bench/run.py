@@ -237,6 +237,17 @@ def _lighthouse_only(s: Settings, res: dict[str, Any], log_dir: Path, notes: lis
     res["machine"]["lighthouse"] = machine.wait_quiet(s.wait_quiet, log=log)
     with servers.running("app", APP_TARGET, log_dir) as app_srv:
         lh, skipped = run_lighthouse(s, app_srv, None, paths, notes, log_dir)
+    if not skipped:
+        # The same pages with every chart interactive from the start (PESEM_STATIC_CHARTS=0):
+        # what the static pictures save, in the same run (issue 14's decision).
+        with servers.running(
+            "interactive", APP_TARGET, log_dir, extra_env={"PESEM_STATIC_CHARTS": "0"}
+        ) as plain_srv:
+            for path in paths:
+                log(f"lighthouse (mobile): interactive {path}")
+                res_lh = lighthouse.run(plain_srv.base_url, path, "mobile")
+                lh.append({"server": "interactive", **asdict(res_lh)})
+                log(f"  performance {res_lh.performance} {res_lh.error}")
     res["lighthouse"] = {"results": lh, "skipped": skipped}
 
 
