@@ -31,7 +31,7 @@ from pesem.loader import get_dataset, load_dataset
 from tests.browser.slide_download import png_size
 from tests.test_report_variants import translator, variant_dir
 from web import deck, slides
-from web.deck import cache, content
+from web.deck import cache, content, pptx_file
 
 DS = get_dataset()
 META = DS.meta
@@ -81,7 +81,8 @@ def check_deck(data: bytes, charts: int) -> Any:
     for slide in presentation.slides:
         assert slide_title(slide).strip()
     for slide in list(presentation.slides)[1:]:
-        assert len(pictures(slide)) == 1
+        [picture] = pictures(slide)
+        assert pptx_file.alt_text(picture).startswith(slide_title(slide))
         notes = slide.notes_slide.notes_text_frame.text
         assert META.source in notes and "Datos del gráfico" in notes
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]

@@ -18,6 +18,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.base import BaseShape
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
@@ -130,6 +131,18 @@ def _message(slide: PptxSlide, message: str, subtitle: str = "") -> int:
     return MESSAGE_TOP + height
 
 
+def set_alt_text(shape: BaseShape, text: str) -> None:
+    """The picture's alternative text (what PowerPoint's accessibility checker asks for):
+    python-pptx has no setter, so the OOXML ``descr`` attribute of its ``cNvPr`` (ECMA-376,
+    stable) is written on the shape's public ``element``."""
+    shape.element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", text)
+
+
+def alt_text(shape: BaseShape) -> str:
+    """The alternative text of a picture ("" without one)."""
+    return str(shape.element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr") or "")
+
+
 def _notes(slide: PptxSlide, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
@@ -144,7 +157,10 @@ def add_chart(deck: PresentationType, spec: ChartSlide, picture: bytes, source: 
     height = Emu(SOURCE_TOP - top)
     width = Emu(min(CONTENT_WIDTH, int(height * PICTURE_WIDTH / PICTURE_HEIGHT)))
     height = Emu(int(width * PICTURE_HEIGHT / PICTURE_WIDTH))
-    slide.shapes.add_picture(io.BytesIO(picture), Emu((WIDTH - width) // 2), top, width, height)
+    shape = slide.shapes.add_picture(
+        io.BytesIO(picture), Emu((WIDTH - width) // 2), top, width, height
+    )
+    set_alt_text(shape, ". ".join(part for part in (spec.title, spec.message) if part))
     _source(slide, source)
     _notes(slide, spec.notes)
 
