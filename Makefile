@@ -90,7 +90,7 @@ test: $(DEV_STAMP) browser node-deps nginx
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/pytest -q
 
 # The everyday loop (≤ 60 s): no browser, no test that starts its own gunicorn servers.
-test-fast: $(DEV_STAMP)
+test-fast: $(DEV_STAMP) nginx
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
 		$(VENV)/bin/pytest -q -m "not browser and not slow"
 
