@@ -21,7 +21,8 @@ FIGURE_JS = """(id) => {
     const plot = document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot');
     if (!plot || !plot.data) return null;
     return {
-        title: plot.layout.title && plot.layout.title.text,
+        // the card's header on the page; the figure keeps its title for the slide
+        title: plot.layout.meta && plot.layout.meta.title,
         traces: plot.data.length,
         text: plot.data.flatMap((t) => Array.from(t.text || [])).filter((x) => x),
         rows: new Set(
@@ -85,7 +86,7 @@ def test_covid_renders_and_the_toggles_redraw(page):
     _wait_url(page, "/covid?vista=abs")
     page.wait_for_function(
         "(old) => { const p = document.querySelector('#covid-variacion .js-plotly-plot');"
-        " return p && p.layout.title.text !== old; }",
+        " return p && p.layout.meta.title !== old; }",
         arg=before["title"],
     )
     after = figure(page, "covid-variacion")
@@ -133,7 +134,7 @@ def test_back_button_returns_to_the_previous_view(page):
     _wait_url(page, "/covid")
     page.wait_for_function(
         "() => document.querySelector('#covid-variacion .js-plotly-plot')"
-        ".layout.title.text.endsWith('(%)')"
+        ".layout.meta.title.endsWith('(%)')"
     )
     assert _checked(page) == ["% de variación", "Solo indicadores de OES"]
 
@@ -141,7 +142,7 @@ def test_back_button_returns_to_the_previous_view(page):
     _wait_url(page, "/covid?vista=abs")
     page.wait_for_function(
         "() => document.querySelector('#covid-variacion .js-plotly-plot')"
-        ".layout.title.text.includes('absoluta')"
+        ".layout.meta.title.includes('absoluta')"
     )
     assert _checked(page) == ["Valores absolutos", "Solo indicadores de OES"]
     # going back and forth never added history entries of its own

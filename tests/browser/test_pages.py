@@ -110,9 +110,10 @@ def test_click_path_resumen_oes_aes_and_back(page):
     page.wait_for_url(re.compile(r"/oes/OES\.01$"))
     _expect_h1(page, "OES.01")
     page.wait_for_function(CHARTS_RENDERED_JS, arg=2)
-    # each indicator's timeline is titled with its code first
+    # each indicator's timeline is titled with its code first (the card's header on the page,
+    # the figure's title kept for its slide)
     titles = page.eval_on_selector_all(
-        ".js-plotly-plot", "plots => plots.map(p => (p.layout.title || {}).text || '')"
+        ".js-plotly-plot", "plots => plots.map(p => (p.layout.meta || {}).title || '')"
     )
     assert [t.split(" · ")[0] for t in titles] == ["OES.01-1", "OES.01-2"], titles
 
