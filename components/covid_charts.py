@@ -219,17 +219,23 @@ def label_rows(figure: go.Figure, labels: list[str], *, yref: str = "y") -> None
         figure.add_annotation(annotation)
 
 
-def top_pad(labels: list[str]) -> float:
-    """Rows of room above the first row, so that its label stays inside the plot area."""
-    row = row_height(labels)
+def _pad_px(labels: list[str]) -> float:
+    """Pixels above the first row that its label needs beyond the row's own upper half."""
     lines = max((label_lines(label) for label in labels), default=1)
-    overflow = ROW_MARK / 2 + 2 + ROW_LABEL_LINE * lines - row / 2
-    return max(0.0, overflow + 14) / row
+    overflow = ROW_MARK / 2 + 2 + ROW_LABEL_LINE * lines - row_height(labels) / 2
+    return max(0.0, overflow + 14)
+
+
+def top_pad(labels: list[str]) -> float:
+    """Rows of room above the first row, so that its label stays inside the plot area (the
+    plot area is :func:`rows_height` tall: those pixels included)."""
+    return _pad_px(labels) / row_height(labels)
 
 
 def rows_height(count: int, labels: list[str] | None = None) -> int:
-    """Height of the plot area with one row per indicator."""
-    return row_height(labels or [""]) * count + 8
+    """Height of the plot area with one row per indicator, and room above the first label."""
+    labels = labels or [""]
+    return round(row_height(labels) * count + _pad_px(labels)) + 8
 
 
 def text_trace(x: list[float], y: list[str], text: list[str], **kwargs: Any) -> go.Scatter:
@@ -571,7 +577,8 @@ def _unit_grid(comparison: pd.DataFrame, units: list[str]) -> tuple[go.Figure, i
     area's height."""
     # one row height for every panel: the bars of all panels are equally thick
     row = row_height(row_labels(comparison))
-    heights = [row * len(_unit_labels(comparison, u)) + 8 for u in units]
+    pad = round(_pad_px(row_labels(comparison)))
+    heights = [row * len(_unit_labels(comparison, u)) + pad + 8 for u in units]
     gap = 110  # pixels between panels: x tick labels + the next panel's (wrapped) title
     plot_height = sum(heights) + gap * (len(units) - 1)
     figure = make_subplots(
@@ -619,7 +626,8 @@ def _unit_panel(
     figure.update_yaxes(
         categoryorder="array",
         categoryarray=labels,
-        range=[len(labels) - 0.5, -0.5 - top_pad(labels)],
+        # the room above the first row as in every panel (_unit_grid): one row height for all
+        range=[len(labels) - 0.5, -0.5 - top_pad(row_labels(comparison))],
         showgrid=False,
         **row_label_axis(labels, labels),
         row=position,

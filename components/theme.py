@@ -326,6 +326,8 @@ def labels_above_bars(
             "align": "left",
             "showarrow": False,
             "font": {"size": NOTE_SIZE + 1, "color": TEXT_COLOR},
+            # readable where a reference line (100%, zero) crosses it
+            "bgcolor": "rgba(255,255,255,0.85)",
             "name": ROW_LABEL_NAME,
         }
         for label, text in zip(labels, texts, strict=True)

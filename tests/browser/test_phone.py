@@ -100,6 +100,13 @@ CHART_TEXTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
     return {id: plot.parentElement.id || plot.id, texts: boxes.length, problems};
 })"""
 
+INTERACT_LABEL = "Interactuar"
+PRESS_INTERACT_JS = """(label) => {
+    for (const button of document.querySelectorAll('button')) {
+        if (button.textContent.trim() === label) button.click();
+    }
+}"""
+
 ALL_CHARTS_DRAWN_JS = """() => {
     const cards = document.querySelectorAll('.chart-card');
     return Array.from(cards).every((card) => card.querySelector('.js-plotly-plot .main-svg'));
@@ -156,9 +163,9 @@ def _open(page: Any, path: str) -> None:
 def make_interactive(page: Any) -> None:
     """Press every chart's "Interactuar" button (a chart first shown as a picture) and wait
     until every chart card holds a drawn plotly chart. A no-op for charts drawn at once."""
-    buttons = page.get_by_role("button", name="Interactuar", exact=True)
-    for index in range(buttons.count()):
-        buttons.nth(index).click()
+    # clicked in the page in one go: on a large screen the page presses some itself as the
+    # charts scroll into view, and a button gone in between is no error
+    page.evaluate(PRESS_INTERACT_JS, INTERACT_LABEL)
     page.wait_for_function(ALL_CHARTS_DRAWN_JS)
 
 
