@@ -671,6 +671,7 @@ def _bar_note(text: str, y: float) -> dict[str, Any]:
         "align": "left",
         "showarrow": False,
         "font": {"size": 14, "color": TEXT_COLOR},
+        "bgcolor": "rgba(255,255,255,0.85)",  # readable where the 100% line crosses it
     }
 
 
