@@ -8,9 +8,9 @@
    written without the pages router knowing), so the server draws the charts the reader sees.
 
    Static charts (components/graph.py, web/chart_images.py): a chart card may show the server's
-   picture of the chart and an "Interactuar" button. Pressing it runs the clientside callback
-   below (dash_clientside.pesem_charts.interactive), which fetches the figure and puts the
-   dcc.Graph in the picture's place: plotly.js loads then, not with the page. On a large screen
+   picture of the chart and an "Interactuar" button. Pressing it fetches the figure and puts
+   the dcc.Graph in the picture's place (showInteractive): plotly.js loads then, not with the
+   page. On a large screen
    the button is pressed for the reader when the chart scrolls into view; a picture that fails
    to load is replaced the same way (never an empty frame). */
 (function () {
@@ -50,15 +50,18 @@
   var STATIC = ".chart-static";
   var OBSERVED = "data-chart-observed";
 
-  function noUpdate() {
-    return window.dash_clientside.no_update;
-  }
-
-  function interactive(clicks, source) {
-    if (!clicks || !source || !source.src) {
-      return [noUpdate(), noUpdate()];
+  /* "Interactuar": the figure's JSON from the server, then a dcc.Graph in the picture's place
+     through Dash's public dash_clientside.set_props (no callback: a pattern-matching one made
+     the renderer slower on every page update). */
+  function showInteractive(button) {
+    var slot = document.getElementById(button.getAttribute("data-chart-activate"));
+    if (!slot || button.hidden || button.disabled || !window.dash_clientside ||
+        !window.dash_clientside.set_props) {
+      return;
     }
-    return fetch(source.src, { credentials: "same-origin" })
+    var spec = JSON.parse(slot.getAttribute("data-graph") || "{}");
+    button.disabled = true;
+    fetch(slot.getAttribute("data-figure-src"), { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -66,31 +69,39 @@
         return response.json();
       })
       .then(function (figure) {
-        var graph = {
-          namespace: "dash_core_components",
-          type: "Graph",
-          props: {
-            id: source.id,
-            figure: figure,
-            config: source.config,
-            className: source.className
+        window.dash_clientside.set_props(slot.id, {
+          children: {
+            namespace: "dash_core_components",
+            type: "Graph",
+            props: {
+              id: spec.id,
+              figure: figure,
+              config: spec.config,
+              className: spec.className
+            }
           }
-        };
-        return [graph, true];
+        });
+        slot.classList.remove("chart-static");
+        button.hidden = true;
       })
       .catch(function () {
-        return [noUpdate(), false]; /* the picture stays, the button too */
+        button.disabled = false; /* the picture stays; the reader may try again */
       });
   }
 
-  window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.pesem_charts = { interactive: interactive };
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest
+      ? event.target.closest("button[data-chart-activate]")
+      : null;
+    if (button) {
+      showInteractive(button);
+    }
+  });
 
   function activate(slot) {
-    var card = slot.closest(".chart-card") || slot.parentNode;
-    var button = card && card.querySelector("[data-chart-activate]");
-    if (button && !button.hidden && !button.disabled) {
-      button.click();
+    var button = document.querySelector('button[data-chart-activate="' + slot.id + '"]');
+    if (button) {
+      showInteractive(button);
     }
   }
 

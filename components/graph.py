@@ -21,6 +21,7 @@ screen). Without pictures the card holds the ``dcc.Graph`` itself, as before.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -46,12 +47,10 @@ DATA_SUMMARY_LABEL: Final = "Ver datos del gráfico"
 
 GraphId = str | Mapping[str, Any]
 
-#: The interactive chart's button and the pattern-matching id types of a static card's parts
-#: (web/chart_images.py's clientside callback swaps the picture for the dcc.Graph).
+#: The button that swaps a chart's picture for the dcc.Graph (assets/pesem.js, through Dash's
+#: public ``dash_clientside.set_props``: no callback, so no pattern-matching work for the
+#: renderer on every page update).
 INTERACT_LABEL: Final = "Interactuar"
-SLOT_TYPE: Final = "pesem-chart-slot"
-ACTIVATE_TYPE: Final = "pesem-chart-activate"
-SOURCE_TYPE: Final = "pesem-chart-source"
 #: plotly's height of a figure that does not set one (dcc.Graph draws it this tall).
 DEFAULT_HEIGHT: Final = 450
 
@@ -194,9 +193,10 @@ def figure_height(figure: Mapping[str, Any]) -> int:
     return int(height) if isinstance(height, int | float) and height > 0 else DEFAULT_HEIGHT
 
 
-def _index(graph_id: GraphId) -> str:
-    """A string naming the chart on its page (the pattern-matching index of its parts)."""
-    return graph_id if isinstance(graph_id, str) else json.dumps(dict(graph_id), sort_keys=True)
+def slot_id(graph_id: GraphId) -> str:
+    """The id of the element holding a chart's picture, unique on the page like the graph's."""
+    name = graph_id if isinstance(graph_id, str) else json.dumps(dict(graph_id), sort_keys=True)
+    return f"chart-slot-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
 
 
 def _aspect_style(pictures: tuple[Picture, ...]) -> dict[str, str]:
@@ -210,9 +210,10 @@ def _aspect_style(pictures: tuple[Picture, ...]) -> dict[str, str]:
 
 
 def static_slot(
-    index: str, graph_id: GraphId, static: StaticChart, config: dict[str, Any], alt: str
-) -> list[Any]:
-    """The picture of a chart, the store the "Interactuar" button reads, in a swappable slot."""
+    graph_id: GraphId, static: StaticChart, config: dict[str, Any], alt: str
+) -> html.Div:
+    """The picture of a chart in the element the dcc.Graph replaces it in; its data attributes
+    say where the figure is and how to build the Graph (assets/pesem.js)."""
     *sources, fallback = static.pictures
     picture = html.Picture(
         [
@@ -229,34 +230,32 @@ def static_slot(
             ),
         ]
     )
-    return [
-        html.Div(
-            picture,
-            id={"type": SLOT_TYPE, "index": index},
-            className="chart-slot chart-static",
-            style=_aspect_style(static.pictures),
-        ),
-        dcc.Store(
-            id={"type": SOURCE_TYPE, "index": index},
-            data={
-                "src": static.figure_src,
-                "id": dict(graph_id) if not isinstance(graph_id, str) else graph_id,
-                "config": config,
-                "className": "chart-graph",
-            },
-        ),
-    ]
+    graph_spec = {
+        "id": dict(graph_id) if not isinstance(graph_id, str) else graph_id,
+        "config": config,
+        "className": "chart-graph",
+    }
+    return html.Div(
+        picture,
+        id=slot_id(graph_id),
+        className="chart-slot chart-static",
+        style=_aspect_style(static.pictures),
+        **{"data-figure-src": static.figure_src, "data-graph": json.dumps(graph_spec)},
+    )
 
 
-def interact_button(index: str, title: str) -> html.Button:
-    """ "Interactuar": loads the interactive chart in place of the picture."""
+def interact_button(slot: str, title: str) -> html.Button:
+    """The "Interactuar" button: loads the interactive chart in place of the picture."""
     return html.Button(
         INTERACT_LABEL,
-        id={"type": ACTIVATE_TYPE, "index": index},
         type="button",
         className="btn btn-outline-secondary btn-sm chart-activate",
         title="Cargar el gráfico interactivo (zoom, valores al pasar el cursor, series)",
-        **{"aria-label": f"{INTERACT_LABEL} con el gráfico «{title}»", "data-chart-activate": ""},
+        **{
+            "aria-label": f"{INTERACT_LABEL} con el gráfico «{title}»",
+            "aria-controls": slot,
+            "data-chart-activate": slot,
+        },
     )
 
 
@@ -304,9 +303,8 @@ def chart_card(
             )
         ]
     else:
-        index = _index(graph_id)
-        chart = static_slot(index, graph_id, static, config, alt=f"Gráfico: {title}")
-        actions.insert(0, interact_button(index, title))
+        chart = [static_slot(graph_id, static, config, alt=f"Gráfico: {title}")]
+        actions.insert(0, interact_button(slot_id(graph_id), title))
     figure_children: list[Any] = chart
     if summary:
         figure_children.append(html.Figcaption(summary, className="chart-summary"))

@@ -8,6 +8,7 @@ interactive dcc.Graph. The browser side is tests/browser/test_static_charts.py.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,38 +188,42 @@ def test_with_pictures_the_card_shows_them_and_can_load_the_chart(store):
     [button] = [n for n in nodes if isinstance(n, html.Button)]
     assert button.children == graph.INTERACT_LABEL
     assert getattr(button, "aria-label") == "Interactuar con el gráfico «Mi gráfico»"
-    [store_node] = [n for n in nodes if isinstance(n, dcc.Store)]
-    assert store_node.data == {
-        "src": f"/graficos/{key}.json",
+    [slot] = [n for n in nodes if "chart-static" in (getattr(n, "className", "") or "")]
+    assert slot.id == graph.slot_id(graph_id) == getattr(button, "data-chart-activate")
+    assert getattr(button, "aria-controls") == slot.id
+    assert getattr(slot, "data-figure-src") == f"/graficos/{key}.json"
+    assert json.loads(getattr(slot, "data-graph")) == {
         "id": graph_id,
         "config": graph_config("prefijo_x"),
         "className": "chart-graph",
     }
-    # the button, the slot and the store share one index: the clientside callback's MATCH
-    indices = {n.id["index"] for n in nodes if isinstance(getattr(n, "id", None), dict)}
-    assert indices == {'{"index": "OES.01", "type": "grafico"}'}
+    assert graph.slot_id("a") != graph.slot_id("b")
     links = [n for n in nodes if isinstance(n, html.A)]
     assert [link.children for link in links] == ["Descargar PNG"]
     assert any(getattr(n, "className", "") == "chart-summary" for n in nodes)
 
 
-def test_install_adds_the_route_and_the_interactuar_callback(monkeypatch, tmp_path):
+def test_install_adds_the_route_and_the_source_of_pictures(monkeypatch, tmp_path):
     monkeypatch.setenv("PESEM_STATIC_CHARTS", "1")
     monkeypatch.setenv("PESEM_CHART_CACHE", str(tmp_path))
+    store = ImageStore(tmp_path)
+    fill(store, pio.to_json(small_figure(), validate=False), 300)
     app = Dash(__name__)
     try:
         chart_images.install(app)
-        assert any(graph.SLOT_TYPE in key for key in app.callback_map)
         assert "/graficos/<name>" in {rule.rule for rule in app.server.url_map.iter_rules()}
+        assert not [n for n in walk(_card()) if isinstance(n, dcc.Graph)]
+        assert not app.callback_map  # "Interactuar" is assets/pesem.js, not a callback
     finally:
         graph.use_static_charts(None)
 
 
-def test_turned_off_no_callback_and_no_rendering(monkeypatch):
+def test_turned_off_the_cards_are_interactive_and_nothing_renders(monkeypatch, tmp_path):
     monkeypatch.setenv("PESEM_STATIC_CHARTS", "0")
-    app = Dash(__name__)
-    chart_images.install(app)
-    assert not app.callback_map
+    monkeypatch.setenv("PESEM_CHART_CACHE", str(tmp_path))
+    fill(ImageStore(tmp_path), pio.to_json(small_figure(), validate=False), 300)
+    chart_images.install(Dash(__name__))
+    assert [n for n in walk(_card()) if isinstance(n, dcc.Graph)]
     assert chart_images.start_prerender() is None
 
 

@@ -2,7 +2,7 @@
 
 A chart card (:func:`components.graph.chart_card`) shows the picture at once and loads the
 interactive ``dcc.Graph`` (and plotly.js, the cost of a first visit on a phone) only when the
-reader presses "Interactuar" (the clientside callback of :func:`install`, ``assets/pesem.js``).
+reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_props``).
 
 * **What is rendered**: the figures of every page's default state (each registered page's own
   ``layout`` for each existing path, :func:`page_paths`), exactly the figures their cards show,
@@ -42,7 +42,7 @@ from typing import Any, Final
 
 import dash
 import plotly.graph_objects as go
-from dash import MATCH, ClientsideFunction, Dash, Input, Output, State
+from dash import Dash
 from flask import Flask, Response, abort, send_from_directory
 
 from components import graph
@@ -289,21 +289,13 @@ def register(server: Flask, store: ImageStore) -> None:
 
 
 def install(app: Dash) -> None:
-    """The route, the cards' source of pictures and the "Interactuar" callback."""
+    """The route and the cards' source of pictures ("Interactuar" is assets/pesem.js)."""
     store = ImageStore(cache_dir())
     register(app.server, store)
     if not enabled():
         graph.use_static_charts(None)
         return
     graph.use_static_charts(store.static_chart)
-    app.clientside_callback(
-        ClientsideFunction(namespace="pesem_charts", function_name="interactive"),
-        Output({"type": graph.SLOT_TYPE, "index": MATCH}, "children"),
-        Output({"type": graph.ACTIVATE_TYPE, "index": MATCH}, "hidden"),
-        Input({"type": graph.ACTIVATE_TYPE, "index": MATCH}, "n_clicks"),
-        State({"type": graph.SOURCE_TYPE, "index": MATCH}, "data"),
-        prevent_initial_call=True,
-    )
 
 
 def main(argv: Iterable[str] | None = None) -> int:
