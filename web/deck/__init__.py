@@ -67,19 +67,10 @@ def build(deck_slides: list[content.Slide], ds: Dataset, heading: str) -> bytes:
 
 def page_deck(page_path: str, params: Mapping[str, Any], resolve_page: slides.ResolvePage) -> bytes:
     """A page's deck (cover + one slide per chart); :class:`web.slides.HttpError` 404 for an
-    unknown page or a page without charts."""
-    return _page_deck(
-        page_path, slides.page_charts(page_path, params, resolve_page), params, resolve_page
-    )
-
-
-def _page_deck(
-    page_path: str,
-    charts: slides.Charts,
-    params: Mapping[str, Any],
-    resolve_page: slides.ResolvePage,
-) -> bytes:
+    unknown page or a page without charts (a cached deck is served before its charts are
+    built: only a page that had charts was cached)."""
     ds = get_dataset()
+    charts = slides.page_charts(page_path, params, resolve_page)
     page, variables = slides.page_entry(page_path, resolve_page)
     heading, detail = page_heading(page, variables, ds)
     deck_slides: list[content.Slide] = [content.cover(heading, ds, detail)]
@@ -106,10 +97,10 @@ def register(server: Flask, resolve_page: slides.ResolvePage) -> None:
     def deck() -> Response:
         page_path = request.args.get(slides.PAGE_PARAM)
         params = slides.page_params(request.args.to_dict(flat=False))
-        # the page is checked (and its charts built) first: a 404 answers before any cache
-        charts = (
-            slides.page_charts(page_path, params, resolve_page) if page_path is not None else []
-        )
+        if page_path is not None:  # an unknown page, or one without charts: 404 at once
+            page, _ = slides.page_entry(page_path, resolve_page)
+            if slides.export_function(page) is None:
+                raise slides.HttpError(404, slides.NO_CHARTS_MESSAGE)
         if chromium_path() is None:
             raise RenderError(slides.NO_CHROMIUM_MESSAGE)
         key = slides.query_key() if page_path is not None else ""
@@ -122,7 +113,7 @@ def register(server: Flask, resolve_page: slides.ResolvePage) -> None:
                 lambda: (
                     report_deck(resolve_page)
                     if page_path is None
-                    else _page_deck(page_path, charts, params, resolve_page)
+                    else page_deck(page_path, params, resolve_page)
                 ),
             )
             return slides.attachment(data, PPTX_MIMETYPE, slides.deck_filename(page_path))

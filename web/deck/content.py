@@ -29,7 +29,9 @@ from pesem.vocabulary import OBJECTIVE
 #: labels still fit); about 10.3 × 5.35 in on the slide.
 PICTURE_WIDTH: Final = SLIDE_WIDTH
 PICTURE_HEIGHT: Final = 830
-PICTURE_SCALE: Final = 2
+#: 2400 × 1245 pixels: about 230 per inch on the slide, sharper than any projector; scale 2
+#: took 0.71-0.98 s per chart against 0.57-0.64 s (measured in one browser, same charts).
+PICTURE_SCALE: Final = 1.5
 PICTURE_OPTIONS: Final = {
     "format": "png",
     "width": PICTURE_WIDTH,
