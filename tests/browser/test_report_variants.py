@@ -36,6 +36,9 @@ ORIGINAL = load_dataset(ROOT / "data")
 PATHS = _paths(ORIGINAL)
 
 
+LINE_ENDS_JS = "() => document.querySelectorAll('svg tspan.line').forEach((t) => t.append(' '))"
+
+
 def visible_text(browser: Any, url: str) -> str:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-PE")
     try:
@@ -43,7 +46,11 @@ def visible_text(browser: Any, url: str) -> str:
         page.goto(url)
         page.wait_for_load_state("networkidle")
         page.wait_for_function(DASH_SETTLED_JS)
-        return page.locator("body").inner_text()
+        # words, not line breaks: a chart's texts are wrapped to a phone's width, so a longer
+        # name of the other report breaks its lines elsewhere (plotly draws each line as a
+        # <tspan class="line">, read back without a space between them)
+        page.evaluate(LINE_ENDS_JS)
+        return " ".join(page.locator("body").inner_text().split())
     finally:
         context.close()
 
