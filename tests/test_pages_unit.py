@@ -6,6 +6,7 @@ The layouts are plain functions of the URL code; the component trees are walked 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -368,3 +369,40 @@ def test_tab_titles_name_the_report(ds):
     later = dataclasses.replace(ds.meta, sector_short="MINCETUR", year=2021, previous_year=2020)
     assert tab_title("Resumen", later) == "Resumen — PESEM MINCETUR 2021"
     assert not_found_404.page_title() == "Página no encontrada · PESEM RR.EE. 2020"
+
+
+# --------------------------------------------------------------------------- shell
+
+
+def test_navbar_collapses_below_md_behind_an_accessible_toggler():
+    """The menu is behind a real button below md: it names what it controls and says whether
+    it is open; a clientside callback (assets/navbar.js, no inline script) opens and closes it
+    and closes it when one of its links is followed."""
+    import dash_bootstrap_components as dbc
+
+    bar = app.navbar()
+    assert bar.expand == "md"
+    toggler = by_id(bar, app.NavIds.TOGGLER)
+    collapse = by_id(bar, app.NavIds.COLLAPSE)
+    assert isinstance(toggler, html.Button) and isinstance(collapse, dbc.Collapse)
+    attributes = toggler.to_plotly_json()["props"]
+    assert attributes["aria-controls"] == app.NavIds.COLLAPSE
+    assert attributes["aria-expanded"] == "false" and attributes["aria-label"]
+    assert collapse.is_open is False and collapse.navbar is True
+    links = [n for n in walk(collapse) if getattr(n, "href", None)]
+    assert [link.children for link in links] == [
+        p.get("nav_label") or p["name"] for p in nav_pages()
+    ]
+    app.server.test_client().get("/")  # Dash fills its callback map on the first request
+    callback = app.app.callback_map[
+        f"..{app.NavIds.COLLAPSE}.is_open...{app.NavIds.TOGGLER}.aria-expanded.."
+    ]
+    # run in the browser (no server function), on the toggler's and every link's clicks
+    assert "callback" not in callback
+    inputs = [(str(i["id"]), i["property"]) for i in callback["inputs"]]
+    assert inputs == [
+        (app.NavIds.TOGGLER, "n_clicks"),
+        ('{"index":["ALL"],"type":"navbar-link"}', "n_clicks"),
+    ]
+    script = (Path(app.__file__).parent / "assets" / "navbar.js").read_text()
+    assert "pesem_navbar" in script and "toggle:" in script
