@@ -141,7 +141,7 @@ def nginx_command(prefix: Path, conf: Path, *extra: str) -> list[str]:
 # ----------------------------------------------------------------------------- processes
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child: get SIGTERM when the supervisor dies (Linux), so nothing is left behind."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
@@ -161,7 +161,7 @@ def spawn(command: Sequence[str], env: dict[str, str] | None = None) -> subproce
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=_die_with_parent,  # the supervisor is single-threaded: safe
+        preexec_fn=die_with_parent,  # the supervisor is single-threaded: safe
     )
 
 

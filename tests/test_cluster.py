@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from deploy.cluster import die_with_parent
 from tests.callback_bodies import CALLBACK_URL, router_body
 from tests.conftest import ROOT, free_port
 
@@ -137,6 +138,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent,  # a killed test run leaves no cluster behind
         )
     handle = Cluster(process, port, work / "state.json", log_path)
     try:
