@@ -11,7 +11,7 @@
    picture of the chart and an "Interactuar" button. Pressing it fetches the figure and puts
    the dcc.Graph in the picture's place (showInteractive): plotly.js loads then, not with the
    page. On a large screen
-   the button is pressed for the reader when the chart scrolls into view; a picture that fails
+   the button is pressed for the reader when the chart scrolls into view (after a first scroll); a picture that fails
    to load is replaced the same way (never an empty frame). */
 (function () {
   "use strict";
@@ -140,12 +140,15 @@
 
   document.addEventListener("error", pictureFailed, true);
 
-  /* Only a large screen watches for charts coming into view (a phone loads none by itself):
-     the observer starts when the screen is, or becomes, large. */
+  /* Only a large screen watches for charts coming into view (a phone loads none by itself),
+     and only once the reader scrolls: the charts of the first screen stay pictures until then
+     (measured in bench/: loading plotly.js for them at once cost a computer's first visit
+     Lighthouse points), and "Interactuar" is there for them. */
   var watching = null;
+  var scrolled = false;
 
   function watchCharts() {
-    if (watching || !inView || !large || !large.matches) {
+    if (watching || !scrolled || !inView || !large || !large.matches) {
       return;
     }
     watching = new MutationObserver(observeNewCharts);
@@ -153,7 +156,10 @@
     observeNewCharts();
   }
 
-  watchCharts();
+  window.addEventListener("scroll", function () {
+    scrolled = true;
+    watchCharts();
+  }, { passive: true, once: true });
   if (large && large.addEventListener) {
     large.addEventListener("change", watchCharts);
   }

@@ -108,9 +108,12 @@ def test_a_phone_gets_the_narrow_picture_and_the_chart_on_request(browser, stati
         page.context.close()
 
 
-def test_a_large_screen_loads_the_chart_when_it_is_in_view(browser, static_server):
+def test_a_large_screen_loads_the_chart_when_it_scrolls_into_view(browser, static_server):
     page, seen = _open(browser, static_server, "/perspectiva", 1366, 900)
     try:
+        page.wait_for_function(PICTURES_LOADED_JS)
+        assert page.locator(".js-plotly-plot").count() == 0  # not before the reader scrolls
+        page.mouse.wheel(0, 400)
         page.wait_for_function(CHART_DRAWN_JS)
         assert "/graficos/" in " ".join(seen["requests"])
         assert not seen["errors"] and not seen["external"], seen
