@@ -256,7 +256,7 @@ def test_every_default_chart_of_every_page_gets_its_pictures(store, fresh_pages)
     _forget_built_cards()
     graph.use_static_charts(store.static_chart)
     pages = chart_images.page_paths()
-    assert {page["path"] for page, _ in pages} >= {"/", "/covid", "/explorar"}
+    assert {page["path"] for page, _ in pages} >= {"/", "/covid"}
     for page, variables in pages:
         layout = importlib.import_module(page["module"]).layout
         tree = layout(**variables) if callable(layout) else layout
@@ -272,6 +272,18 @@ def test_plotly_is_preloaded_only_when_charts_are_not_pictures(monkeypatch, enab
         assert (f'href="{url}"' in head) is preloaded, url
 
 
-def test_the_dash_registry_lists_the_pages_rendered():
-    paths = {page["path"] for page in dash.page_registry.values()}
+def test_every_page_is_rendered_but_those_that_keep_interactive_charts():
+    paths = {
+        page["path"]
+        for page in dash.page_registry.values()
+        if page.get("static_charts") is not False
+    }
     assert {page["path"] for page, _ in chart_images.page_paths()} == paths
+    assert "/explorar" not in paths  # measured: bench/README.md
+
+
+def test_the_explorer_preloads_plotly_with_static_charts_on(monkeypatch):
+    monkeypatch.setenv("PESEM_STATIC_CHARTS", "1")
+    head = dashboard.server.test_client().get("/explorar").get_data(as_text=True)
+    for url in CHUNKS["graph"]:
+        assert f'href="{url}"' in head.split("</head>")[0], url

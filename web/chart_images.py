@@ -18,7 +18,9 @@ reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_prop
   workers and servers sharing the folder never read half a file.
 * **Route** ``GET /graficos/<name>``: only names of that form (:data:`NAME`), from that folder;
   ``Cache-Control: public, max-age=<a year>, immutable``; 404 otherwise.
-* ``PESEM_STATIC_CHARTS=0`` turns it all off (interactive charts, no rendering).
+* ``PESEM_STATIC_CHARTS=0`` turns it all off (interactive charts, no rendering); a page
+  registered with ``static_charts=False`` keeps its charts interactive (/explorar: measured in
+  bench/, a picture there made the phone's first visit slower, its grid being the cost).
 """
 
 from __future__ import annotations
@@ -150,6 +152,8 @@ def page_paths() -> list[tuple[Mapping[str, Any], dict[str, str]]]:
     codes = [*ds.oes["oes_code"], *ds.aes["aes_code"]]
     found: list[tuple[Mapping[str, Any], dict[str, str]]] = []
     for page in dash.page_registry.values():
+        if page.get("static_charts") is False:  # the page keeps its charts interactive
+            continue
         template = page.get("path_template")
         if not template:
             found.append((page, {}))

@@ -43,7 +43,8 @@ def install(app: Dash) -> None:
         page = page_for(request.path)[0] if has_request_context() else None
         kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
         prefix = app.config.requests_pathname_prefix or "/"
-        leave_out = STATIC_CHART_CHUNKS if chart_images.enabled() else frozenset()
+        static = chart_images.enabled() and (page or {}).get("static_charts") is not False
+        leave_out = STATIC_CHART_CHUNKS if static else frozenset()
         kwargs["css"] = kwargs.get("css", "") + preload_links(
             page_preloads(page, leave_out), prefix
         )
