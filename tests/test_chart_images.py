@@ -287,3 +287,27 @@ def test_the_explorer_preloads_plotly_with_static_charts_on(monkeypatch):
     head = dashboard.server.test_client().get("/explorar").get_data(as_text=True)
     for url in CHUNKS["graph"]:
         assert f'href="{url}"' in head.split("</head>")[0], url
+
+
+def test_one_prerender_at_a_time_per_cache_folder(monkeypatch, tmp_path):
+    """Replicas started together share the folder: while one renders, the lock is held (the
+    next one waits, then finds the pictures on disk and renders nothing)."""
+    import fcntl
+
+    monkeypatch.setenv("PESEM_CHART_CACHE", str(tmp_path))
+    monkeypatch.setattr(chart_images, "default_figures", lambda only=(): {})
+    seen: list[str] = []
+
+    def render_missing(store: ImageStore, figures: dict) -> int:
+        with (tmp_path / ".prerender.lock").open("a") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                seen.append("held")
+        return 0
+
+    monkeypatch.setattr(chart_images, "render_missing", render_missing)
+    assert chart_images.prerender() == 0
+    assert seen == ["held"]
+    with (tmp_path / ".prerender.lock").open("a") as after:  # released once done
+        fcntl.flock(after, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -15,7 +15,8 @@ reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_prop
 * **Cache**: ``$PESEM_CHART_CACHE`` (default ``.cache/charts``), file names from the SHA-256 of
   the figure's JSON and the renderer's versions (a figure that changes with the data gets a new
   name; a restart renders nothing already there); written to a temporary file then renamed, so
-  workers and servers sharing the folder never read half a file.
+  workers and servers sharing the folder never read half a file; one pre-render at a time per
+  folder (a lock file), so replicas started together render each chart once.
 * **Route** ``GET /graficos/<name>``: only names of that form (:data:`NAME`), from that folder;
   ``Cache-Control: public, max-age=<a year>, immutable``; 404 otherwise.
 * ``PESEM_STATIC_CHARTS=0`` turns it all off (interactive charts, no rendering); a page
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import hashlib
 import importlib
 import importlib.metadata
@@ -249,12 +251,26 @@ def render_missing(store: ImageStore, figures: Mapping[str, tuple[str, int]]) ->
     return done
 
 
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """One pre-render at a time per cache folder: replicas of ``make cluster`` (or containers
+    sharing a volume) start together; the later ones wait, then find the pictures on disk."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def prerender(only: Collection[str] = ()) -> int:
     """Render every page's default-state charts that are not on disk yet (the CLI); only the
     pages at the paths in ``only`` if given."""
     store = ImageStore(cache_dir())
     figures = default_figures(only)
-    count = render_missing(store, figures)
+    with _exclusive(store.folder / ".prerender.lock"):
+        count = render_missing(store, figures)
     log.info("static charts: %d figures, %d rendered now, in %s", len(figures), count, store.folder)
     return count
 
