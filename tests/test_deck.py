@@ -409,6 +409,7 @@ def real_decks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, b
     yield {name: response.data for name, response in out.items()}
 
 
+@pytest.mark.slow  # real Chromium renders and LibreOffice: not in make test-fast
 def test_real_page_deck_pictures(real_decks):
     charts = slides.page_charts(REAL_PAGE, {}, dashboard.is_page_path)
     presentation = check_deck(real_decks["page"], len(charts))
@@ -422,12 +423,14 @@ def test_real_page_deck_pictures(real_decks):
         assert picture.width * height == pytest.approx(picture.height * width, rel=0.01)
 
 
+@pytest.mark.slow  # real Chromium renders and LibreOffice: not in make test-fast
 def test_real_whole_deck_opens(real_decks):
     presentation = deck_of(real_decks["whole"])
     assert presentation.slide_width * 9 == presentation.slide_height * 16
     assert all(slide_title(s).strip() for s in presentation.slides)
 
 
+@pytest.mark.slow  # real Chromium renders and LibreOffice: not in make test-fast
 def test_svg_zip_has_the_png_zip_names(real_decks):
     charts = slides.page_charts(REAL_PAGE, {}, dashboard.is_page_path)
     with zipfile.ZipFile(io.BytesIO(real_decks["svg"])) as archive:
@@ -439,6 +442,7 @@ def test_svg_zip_has_the_png_zip_names(real_decks):
         assert "SVG" in archive.read("README.txt").decode("utf-8")
 
 
+@pytest.mark.slow  # real Chromium renders and LibreOffice: not in make test-fast
 def test_libreoffice_converts_the_deck(real_decks, tmp_path):
     """LibreOffice (Debian's libreoffice-impress, `make browser`) reads the deck: one PDF page
     per slide."""
