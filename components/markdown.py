@@ -9,12 +9,11 @@ not know degrades to its text content.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cache
 
 from dash import html
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 #: Block and inline containers that map one-to-one onto an html component.
@@ -49,9 +48,7 @@ def plain_text(node: SyntaxTreeNode) -> str:
         return node.content
     if node.type in ("softbreak", "hardbreak"):
         return "\n"
-    # blocks (paragraphs, list items) on their own lines, as a browser lays them out
-    separator = "\n" if node.is_root or node.block else ""
-    return separator.join(plain_text(child) for child in node.children)
+    return "".join(plain_text(child) for child in node.children)
 
 
 def _children(node: SyntaxTreeNode) -> list:
@@ -110,16 +107,6 @@ def _convert(node: SyntaxTreeNode) -> list:
     return converted
 
 
-def tokens_to_components(tokens: Sequence[Token]) -> list:
-    """The components (and strings) of markdown-it ``tokens``, in document order."""
-    return _convert(SyntaxTreeNode(tokens))
-
-
 def markdown_components(text: str) -> list:
     """The components (and strings) of markdown ``text``, in document order."""
-    return tokens_to_components(_parser().parse(text or ""))
-
-
-def markdown_plain_text(text: str) -> str:
-    """The text a reader sees of markdown ``text``, without markup (as markdown-it parses it)."""
-    return plain_text(SyntaxTreeNode(_parser().parse(text or "")))
+    return _convert(SyntaxTreeNode(_parser().parse(text or "")))
