@@ -33,6 +33,7 @@ from typing import Any, Final
 
 from bench import REPO_ROOT, machine, servers, throughput
 from bench.report import Row
+from deploy.cluster import stop_group
 
 #: (replicas, gunicorn workers per replica) of each run, in order.
 CONFIGS: Final = ((1, 2), (2, 2), (1, 4))
@@ -104,13 +105,7 @@ def cluster(replicas: int, workers: int, log_dir: Path) -> Iterator[dict[str, An
     try:
         yield _wait_ready(process, state_file)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process, signal.SIGINT, timeout=90)  # as Ctrl+C in `make cluster`
 
 
 def _free_block(count: int) -> int:

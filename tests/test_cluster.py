@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from deploy.cluster import die_with_parent
+from deploy.cluster import die_with_parent, stop_group
 from tests.callback_bodies import CALLBACK_URL, router_body
 from tests.conftest import ROOT, free_port
 
@@ -145,13 +145,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         handle.wait_for(lambda: handle.state()["ready"], "the cluster was not ready")
         yield handle
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process, signal.SIGINT, timeout=90)  # as Ctrl+C in `make cluster`
 
 
 # --------------------------------------------------------------------------- HTTP semantics
