@@ -30,6 +30,10 @@ LEAK_PATTERNS = [
 FILE_MARKERS = ["web.install(app)", "import dash", "root:x:0:0", "[global]", "BEGIN RSA"]
 
 
+#: Bytes of a body sent at most (the app refuses bodies over 1 MiB before reading them).
+PARTIAL_BODY = 64 * 1024
+
+
 def _raw(base_url: str, method: str, path: str, body: bytes | None = None, headers=None):
     """One HTTP request with ``path`` sent byte for byte (no normalisation by the client)."""
     parts = urlsplit(base_url)
@@ -42,7 +46,10 @@ def _raw(base_url: str, method: str, path: str, body: bytes | None = None, heade
             all_headers["Content-Length"] = str(len(body))
         for name, value in all_headers.items():
             connection.putheader(name, value)
-        connection.endheaders(body)
+        # A body over the limit is declared whole but sent only in part: the server answers 413
+        # from Content-Length and closes, and a client still writing the rest would race that
+        # close (BrokenPipe or a reset that drops the answer) instead of reading the 413.
+        connection.endheaders(body[:PARTIAL_BODY] if body is not None else None)
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
