@@ -71,6 +71,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="module")
+def dash_app():
+    """The app module (pages registered, routes installed), imported once."""
+    import app as dashboard
+
+    return dashboard
+
+
+@pytest.fixture
+def client(dash_app):
+    """A Flask test client of the app (a test module may define its own)."""
+    return dash_app.server.test_client()
+
+
+@pytest.fixture(scope="module")
 def ds() -> Dataset:
     """The real dataset of data/ (``pesem.loader.get_dataset()``, loaded once per process)."""
     from pesem.loader import get_dataset

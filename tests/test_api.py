@@ -20,18 +20,6 @@ LIST_ENDPOINTS = ["/api/v1/report", "/api/v1/indicators", "/api/v1/findings", "/
 
 
 @pytest.fixture(scope="module")
-def dash_app():
-    import app as dashboard
-
-    return dashboard
-
-
-@pytest.fixture
-def client(dash_app):
-    return dash_app.server.test_client()
-
-
-@pytest.fixture(scope="module")
 def openapi(dash_app):
     spec = dash_app.server.test_client().get("/api/openapi.json").get_json()
     return OpenAPI.from_dict(spec)

@@ -44,13 +44,6 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def dash_app():
-    import app as dashboard
-
-    return dashboard
-
-
-@pytest.fixture(scope="module")
 def client(dash_app):
     test_client = dash_app.server.test_client()
     assert test_client.get("/_dash-dependencies").status_code == 200  # registers the callbacks

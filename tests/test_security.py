@@ -104,13 +104,6 @@ def _covid_sync_body(pathname: str) -> dict:
     )
 
 
-@pytest.fixture(scope="module")
-def dash_app():
-    import app as dashboard
-
-    return dashboard
-
-
 @pytest.fixture
 def client(dash_app):
     test_client = dash_app.server.test_client()

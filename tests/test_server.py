@@ -24,18 +24,6 @@ from web.security import content_security_policy
 ROUTER_BODY = router_body(changed=("pathname", "search"))
 
 
-@pytest.fixture(scope="module")
-def dash_app():
-    import app as dashboard
-
-    return dashboard
-
-
-@pytest.fixture
-def client(dash_app):
-    return dash_app.server.test_client()
-
-
 def _page_paths(dash_app) -> list[str]:
     import dash
 
