@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from typing import Any, Final
 
 from bench import REPO_ROOT, machine, servers, throughput
 from bench.report import Row
-from deploy.cluster import stop_group
+from deploy.cluster import free_port_block, module_command, stop_group
 
 #: (replicas, gunicorn workers per replica) of each run, in order.
 CONFIGS: Final = ((1, 2), (2, 2), (1, 4))
@@ -78,20 +77,8 @@ def targets() -> list[dict[str, Any]]:
 def cluster(replicas: int, workers: int, log_dir: Path) -> Iterator[dict[str, Any]]:
     """``python -m deploy.cluster`` on free ports until ready; yields its state; Ctrl+C after."""
     state_file = Path(tempfile.mkdtemp(prefix="pesem-bench-cluster-")) / "state.json"
-    port, first = servers.free_port(), _free_block(replicas)
-    command = [
-        sys.executable,
-        "-m",
-        "deploy.cluster",
-        "--port",
-        str(port),
-        "--replicas",
-        str(replicas),
-        "--first-replica-port",
-        str(first),
-        "--state-file",
-        str(state_file),
-    ]
+    port, first = servers.free_port(), free_port_block(replicas)
+    command = module_command(port, replicas, first, state_file)
     with (log_dir / f"cluster-{replicas}x{workers}.log").open("wb") as log:
         process = subprocess.Popen(
             command,
@@ -106,21 +93,6 @@ def cluster(replicas: int, workers: int, log_dir: Path) -> Iterator[dict[str, An
         yield _wait_ready(process, state_file)
     finally:
         stop_group(process, signal.SIGINT, timeout=90)  # as Ctrl+C in `make cluster`
-
-
-def _free_block(count: int) -> int:
-    """The first of ``count`` consecutive loopback ports free now (replicas take a block)."""
-    for _ in range(50):
-        first = servers.free_port()
-        try:
-            with contextlib.ExitStack() as stack:
-                for p in range(first, first + count):
-                    sock = stack.enter_context(socket.socket())
-                    sock.bind(("127.0.0.1", p))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError("no block of free ports")
 
 
 def _wait_ready(process: subprocess.Popen[bytes], state_file: Path) -> dict[str, Any]:

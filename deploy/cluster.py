@@ -36,6 +36,7 @@ import os
 import selectors
 import shutil
 import signal
+import socket
 import string
 import subprocess
 import sys
@@ -474,6 +475,41 @@ class Cluster:
 
 
 # ----------------------------------------------------------------------------- command line
+
+
+def free_port_block(count: int) -> int:
+    """The first of ``count`` consecutive loopback ports free now (the replicas take a block)."""
+    for _ in range(50):
+        try:
+            with contextlib.ExitStack() as stack:
+                probe = stack.enter_context(socket.socket())
+                probe.bind(("127.0.0.1", 0))
+                first = probe.getsockname()[1]
+                for port in range(first + 1, first + count):
+                    stack.enter_context(socket.socket()).bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no block of {count} free loopback ports")
+
+
+def module_command(
+    port: int, replicas: int, first_replica_port: int, state_file: Path
+) -> list[str]:
+    """``python -m deploy.cluster`` with these ports (how bench/ and the tests start it)."""
+    return [
+        sys.executable,
+        "-m",
+        "deploy.cluster",
+        "--port",
+        str(port),
+        "--replicas",
+        str(replicas),
+        "--first-replica-port",
+        str(first_replica_port),
+        "--state-file",
+        str(state_file),
+    ]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

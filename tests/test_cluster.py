@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from deploy.cluster import die_with_parent, stop_group
+from deploy.cluster import die_with_parent, free_port_block, module_command, stop_group
 from tests.callback_bodies import CALLBACK_URL, router_body
 from tests.conftest import ROOT, free_port
 
@@ -67,25 +67,6 @@ def fetch(
         connection.close()
 
 
-def consecutive_free_ports(count: int) -> int:
-    """The first of ``count`` consecutive loopback ports that are free now."""
-    for _ in range(50):
-        first = free_port()
-        sockets = []
-        try:
-            for port in range(first, first + count):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no consecutive free ports")
-
-
 @dataclass
 class Cluster:
     process: subprocess.Popen[bytes]
@@ -116,23 +97,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         pytest.fail("nginx is missing: `make nginx` (a prerequisite of `make test`) installs it")
     work = tmp_path_factory.mktemp("cluster")
     port = free_port()
-    first = consecutive_free_ports(2)
+    first = free_port_block(2)
     log_path = work / "cluster.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "deploy.cluster",
-                "--port",
-                str(port),
-                "--replicas",
-                "2",
-                "--first-replica-port",
-                str(first),
-                "--state-file",
-                str(work / "state.json"),
-            ],
+            module_command(port, 2, first, work / "state.json"),
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
