@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from components.markdown import markdown_components
+
 
 def status_badge(label: str, icon: str, color: str, title: str = "") -> html.Span:
     """Semáforo badge: icon + text, so colour never carries the status alone."""
@@ -24,9 +26,9 @@ def summary_badge(row: pd.Series) -> html.Span:
     )
 
 
-def markdown(text: str) -> dcc.Markdown:
-    """The report's own wording, rendered as markdown (no raw HTML)."""
-    return dcc.Markdown(text, className="report-text", dangerously_allow_html=False)
+def markdown(text: str) -> html.Div:
+    """The report's own wording, its markdown rendered on the server (raw HTML stays text)."""
+    return html.Div(markdown_components(text), className="report-text")
 
 
 def _finding_item(finding: object) -> html.Li:

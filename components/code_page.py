@@ -87,8 +87,8 @@ class CodePage:
             "title": self.title,
             "nav": False,
             "path_exists": self.exists,
-            # charts and the report's narrative (dcc.Markdown): components/page_bundles.py
-            "preload": ("graph", "markdown"),
+            # charts (components/page_bundles.py); the narrative is plain html, no dcc chunk
+            "preload": ("graph",),
         }
 
 

@@ -40,7 +40,7 @@ dash.register_page(
     order=0,
     nav=True,
     nav_label="Resumen",
-    preload=("graph", "markdown"),  # charts + the executive summary (components/page_bundles.py)
+    preload=("graph",),  # charts; the narrative is plain html (components/page_bundles.py)
     name="Resumen",
     title=lambda **_: tab_title("Resumen", get_dataset().meta),
     description=lambda **_: _description(),
