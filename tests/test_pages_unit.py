@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dash import dcc, html
+from dash import html
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
 from components.code_page import canonical_aes, canonical_oes
+from components.markdown import markdown_plain_text
 from components.navigation import nav_pages, registered_path, site_name, tab_title
 from pages import accion, not_found_404, objetivo, resumen
 from pesem.findings import find_all
@@ -31,10 +32,21 @@ from tests.page_helpers import (
 )
 
 
+def report_text(tree: Any) -> str:
+    """The text of the one ``report-text`` block (the narrative rendered on the server),
+    without whitespace (:func:`text_of` spaces apart the parts of a bold phrase)."""
+    (block,) = [c for c in walk(tree) if getattr(c, "className", None) == "report-text"]
+    return "".join(text_of(block).split())
+
+
+def markdown_text(source: str) -> str:
+    """The text a reader sees of markdown ``source``, without whitespace (:func:`report_text`)."""
+    return "".join(markdown_plain_text(source).split())
+
+
 def narrative_markdown(tree: Any, section_id: str) -> str:
-    """The markdown source rendered in the section ``section_id`` (verbatim report text)."""
-    (markdown,) = [c for c in walk(by_id(tree, section_id)) if isinstance(c, dcc.Markdown)]
-    return markdown.children
+    """The text rendered in the section ``section_id`` (the verbatim report text)."""
+    return report_text(by_id(tree, section_id))
 
 
 def is_not_found(tree: Any) -> bool:
@@ -125,8 +137,7 @@ def test_resumen_executive_summary_collapsed_and_chart(ds):
     executive = by_id(tree, resumen.Ids.EXEC_SUMMARY)
     assert isinstance(executive, html.Details)
     assert not getattr(executive, "open", False)
-    markdowns = [c for c in walk(executive) if isinstance(c, dcc.Markdown)]
-    assert markdowns[0].children == ds.narrative["resumen_ejecutivo"]
+    assert report_text(executive) == markdown_text(ds.narrative["resumen_ejecutivo"])
     assert png_names(tree) == ["pesem-rree-2020_resumen_oes"]
 
 
@@ -186,7 +197,7 @@ def test_objetivo_charts_tables_and_aes(ds, summary, code):
     # the OES name and narrative
     text = text_of(tree)
     assert ds.oes.set_index("oes_code").at[code, "name"] in text
-    assert narrative_markdown(tree, objetivo.Ids.NARRATIVE) == ds.narrative[code]
+    assert narrative_markdown(tree, objetivo.Ids.NARRATIVE) == markdown_text(ds.narrative[code])
 
 
 def test_objetivo_table_shows_report_markers_and_status(ds):
@@ -244,7 +255,7 @@ def test_every_aes_page_renders_its_charts(ds, summary):
         crumbs = by_class(tree, "breadcrumb")[0]
         assert links(crumbs) == ["/", f"/oes/{oes}"]
         assert code in text_of(crumbs)
-        assert narrative_markdown(tree, accion.Ids.NARRATIVE) == ds.narrative[code]
+        assert narrative_markdown(tree, accion.Ids.NARRATIVE) == markdown_text(ds.narrative[code])
         assert len(accion.export_figures(code=code)) == 2 * n
 
 
