@@ -129,7 +129,7 @@ def navbar() -> dbc.Navbar:
     )
 
 
-# Toggle in the browser (assets/navbar.js, no server round trip): the toggler opens and closes
+# Toggle in the browser (assets/pesem.js, no server round trip): the toggler opens and closes
 # the menu; following one of its links closes it.
 clientside_callback(
     ClientsideFunction(namespace="pesem_navbar", function_name="toggle"),

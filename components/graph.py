@@ -105,7 +105,7 @@ def safe_filename(filename: str) -> str:
 
 
 def graph_config(filename: str) -> dict[str, Any]:
-    """The shared ``dcc.Graph`` config (Spanish locale from ``assets/plotly-locale-es.js``)."""
+    """The shared ``dcc.Graph`` config (Spanish locale from ``assets/pesem.js``)."""
     return {
         "locale": "es",
         "displaylogo": False,
@@ -200,7 +200,7 @@ def slot_id(graph_id: GraphId) -> str:
 
 
 def _aspect_style(pictures: tuple[Picture, ...]) -> dict[str, str]:
-    """CSS variables with each rendering's aspect ratio (assets/charts.css): the image box has
+    """CSS variables with each rendering's aspect ratio (assets/app.css): the image box has
     its final height before the picture arrives, whichever rendering the screen picks."""
     names = ("--chart-ratio-narrow", "--chart-ratio-medium", "--chart-ratio-wide")
     return {

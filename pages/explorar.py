@@ -12,7 +12,7 @@ link restores the same view and the browser's back button steps through filter c
   filter field from that store;
 * the downloads are a plain HTML form POSTed to ``/download/indicators.csv|xlsx``
   (:func:`pesem.explore.filtered_download`): the filter query, plus the ids the grid's own column
-  filters leave visible, which a clientside callback (``assets/explorar.js``) counts and writes
+  filters leave visible, which a clientside callback (``assets/pesem.js``) counts and writes
   in the browser (no round trip carrying every visible row). Tidy long, years in range.
 
 Invalid or unknown query values are ignored and listed in a notice, never an error page.
@@ -388,7 +388,7 @@ def update_view(stored: Any) -> tuple:
 
 
 # The grid filters its rows in the browser: what its column filters leave visible is counted
-# and passed to the download form there too (assets/explorar.js), without a server round trip
+# and passed to the download form there too (assets/pesem.js), without a server round trip
 # that would carry every visible row.
 clientside_callback(
     ClientsideFunction(namespace="pesem_explorer", function_name="visibleRows"),

@@ -374,7 +374,7 @@ def test_bar_has_the_deck_button_beside_the_zip(monkeypatch):
 
 
 def test_deck_script_is_an_asset():
-    script = Path(dashboard.app.config.assets_folder) / "deck.js"
+    script = Path(dashboard.app.config.assets_folder) / "pesem.js"
     text = script.read_text(encoding="utf-8")
     assert "a[data-deck]" in text and "aria-busy" in text and "data-busy-label" in text
 

@@ -387,7 +387,7 @@ def test_tab_titles_name_the_report(ds):
 
 def test_navbar_collapses_below_md_behind_an_accessible_toggler():
     """The menu is behind a real button below md: it names what it controls and says whether
-    it is open; a clientside callback (assets/navbar.js, no inline script) opens and closes it
+    it is open; a clientside callback (assets/pesem.js, no inline script) opens and closes it
     and closes it when one of its links is followed."""
     import dash_bootstrap_components as dbc
 
@@ -415,5 +415,5 @@ def test_navbar_collapses_below_md_behind_an_accessible_toggler():
         (app.NavIds.TOGGLER, "n_clicks"),
         ('{"index":["ALL"],"type":"navbar-link"}', "n_clicks"),
     ]
-    script = (Path(app.__file__).parent / "assets" / "navbar.js").read_text()
+    script = (Path(app.__file__).parent / "assets" / "pesem.js").read_text()
     assert "pesem_navbar" in script and "toggle:" in script

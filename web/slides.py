@@ -63,7 +63,7 @@ OWN_PARAMS: Final = (PAGE_PARAM, CHART_PARAM, FORMAT_PARAM)
 BUTTON_LABEL: Final = "Descargar todos los gráficos"
 DECK_LABEL: Final = "Descargar presentación"
 WHOLE_DECK_LABEL: Final = "Presentación del reporte completo"
-#: What the deck buttons say while the server builds the deck (assets/deck.js).
+#: What the deck buttons say while the server builds the deck (assets/pesem.js, deck section).
 DECK_BUSY_LABEL: Final = "Preparando…"
 UNKNOWN_FORMAT_MESSAGE: Final = "Formato desconocido: use formato=png o formato=svg."
 NO_CHROMIUM_MESSAGE: Final = "La descarga de los gráficos requiere Chromium en el servidor"
@@ -417,7 +417,7 @@ def _disabled(labels: Sequence[str]) -> html.Div:
 
 
 def _deck_link(label: str, href: str, filename: str, title: str, **data: str) -> html.A:
-    """A deck download: assets/deck.js fetches it, says "Preparando…" meanwhile (aria-busy,
+    """A deck download: assets/pesem.js fetches it, says "Preparando…" meanwhile (aria-busy,
     the bar's live region) and saves it under ``download``; without scripts the link works."""
     return html.A(
         label,

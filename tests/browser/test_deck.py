@@ -1,5 +1,5 @@
 """Presenter deck in a real browser: "Descargar presentación" says it is working, then the
-.pptx arrives as a file download (assets/deck.js: fetch + blob, aria-busy, a live region).
+.pptx arrives as a file download (assets/pesem.js: fetch + blob, aria-busy, a live region).
 
 The deck request is held (Playwright routing) until the button has been seen busy, so the
 check does not depend on how long the server takes.

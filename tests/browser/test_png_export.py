@@ -28,7 +28,9 @@ from tests.browser.slide_download import (
 
 META = get_dataset().meta
 PREFIX = META.file_prefix
-CAMERA_TITLE = "Descargar gráfica como PNG"  # plotly's es locale (assets/plotly-locale-es.js)
+CAMERA_TITLE = (
+    "Descargar gráfica como PNG"  # plotly's es locale (assets/pesem.js, plotly-locale-es section)
+)
 NAME = re.compile(rf"^{re.escape(PREFIX)}_[A-Za-z0-9._-]+\.png$")
 
 #: (page, file stem of the chart whose button and camera are clicked, charts on the page)
