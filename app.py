@@ -9,8 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import dash
-import dash_bootstrap_components as dbc
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, clientside_callback, html
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, clientside_callback, dcc, html
 
 import web
 from components.navigation import nav_label, nav_pages
@@ -63,22 +62,28 @@ class NavIds(StrEnum):
     TOGGLER = "navbar-toggler"
     COLLAPSE = "navbar-collapse"
     LINK = "navbar-link"
+    LOCATION = "navbar-url"
 
 
-def _brand() -> dbc.NavbarBrand:
+#: Bootstrap's collapsed menu; the toggler adds "show" (assets/pesem.js, navbar section).
+COLLAPSE_CLASS = "collapse navbar-collapse"
+
+
+def _brand() -> html.A:
     """Plan and sector always; the followed year from ``sm`` up (one line on a phone)."""
-    return dbc.NavbarBrand(
+    return html.A(
         [
             f"{META.plan} · {META.sector_short}",
             html.Span(f" · Seguimiento {META.year}", className="d-none d-sm-inline"),
         ],
         href=dash.get_relative_path("/"),
+        className="navbar-brand",
     )
 
 
 def _toggler() -> html.Button:
-    # A plain button with Bootstrap's navbar-toggler look: dbc.NavbarToggler cannot carry
-    # aria-expanded / aria-controls and its label is fixed in English ("Toggle navigation").
+    # A plain button with Bootstrap's navbar-toggler look, with aria-expanded / aria-controls
+    # and a Spanish label (dbc.NavbarToggler has neither).
     return html.Button(
         html.Span(className="navbar-toggler-icon"),
         id=NavIds.TOGGLER,
@@ -93,52 +98,58 @@ def _toggler() -> html.Button:
     )
 
 
-def navbar() -> dbc.Navbar:
-    """The brand and one link per page registered with ``nav=True``, behind a toggler below md."""
-    links = [
-        dbc.NavItem(
-            dbc.NavLink(
-                nav_label(page),
-                id={"type": NavIds.LINK, "index": page["relative_path"]},
-                href=page["relative_path"],
-                active="exact",
-                # a page whose library the other pages leave out needs a new document
-                external_link=bool(page_bundles(page)),
-            )
-        )
-        for page in nav_pages()
-    ]
-    return dbc.Navbar(
-        dbc.Container(
-            [
-                _brand(),
-                _toggler(),
-                dbc.Collapse(
-                    dbc.Nav(links, navbar=True, className="ms-md-auto flex-md-wrap"),
-                    id=NavIds.COLLAPSE,
-                    is_open=False,
-                    navbar=True,
-                ),
-            ],
-            fluid=True,
+def _link(page: dict) -> html.Li:
+    path = page["relative_path"]
+    return html.Li(
+        # a page whose library the other pages leave out needs a new document
+        dcc.Link(
+            nav_label(page),
+            id={"type": NavIds.LINK, "index": path},
+            href=path,
+            refresh=bool(page_bundles(page)),
+            className="nav-link",
         ),
-        className="pesem-navbar",
-        color="#0b3d63",
-        dark=True,
-        expand="md",
+        className="nav-item",
     )
 
 
-# Toggle in the browser (assets/pesem.js, no server round trip): the toggler opens and closes
-# the menu; following one of its links closes it.
+def navbar() -> html.Nav:
+    """The brand and one link per page registered with ``nav=True``, behind a toggler below md.
+
+    Plain html components with Bootstrap's classes, not dbc.Navbar/Collapse/NavLink: the same
+    markup, but the shell renders on every first visit and those ~20 stateful components
+    cost a phone's Lighthouse score (same-run A/B in bench/). The active link and the toggle are
+    two clientside callbacks (assets/pesem.js).
+    """
+    links = html.Ul(
+        [_link(page) for page in nav_pages()], className="navbar-nav ms-md-auto flex-md-wrap"
+    )
+    return html.Nav(
+        html.Div(
+            [
+                dcc.Location(id=NavIds.LOCATION, refresh=False),
+                _brand(),
+                _toggler(),
+                html.Div(links, id=NavIds.COLLAPSE, className=COLLAPSE_CLASS),
+            ],
+            className="container-fluid",
+        ),
+        className="navbar navbar-expand-md navbar-dark pesem-navbar",
+        **{"aria-label": "Secciones"},
+    )
+
+
+# In the browser (assets/pesem.js, no server round trip): the toggler opens and closes the menu;
+# a new address closes it and marks its page's link (Bootstrap's "active").
 clientside_callback(
-    ClientsideFunction(namespace="pesem_navbar", function_name="toggle"),
-    Output(NavIds.COLLAPSE, "is_open"),
+    ClientsideFunction(namespace="pesem_navbar", function_name="update"),
+    Output(NavIds.COLLAPSE, "className"),
     Output(NavIds.TOGGLER, "aria-expanded"),
+    Output({"type": NavIds.LINK, "index": ALL}, "className"),
     Input(NavIds.TOGGLER, "n_clicks"),
-    Input({"type": NavIds.LINK, "index": ALL}, "n_clicks"),
-    State(NavIds.COLLAPSE, "is_open"),
-    prevent_initial_call=True,
+    Input(NavIds.LOCATION, "pathname"),
+    State(NavIds.TOGGLER, "aria-expanded"),
+    State({"type": NavIds.LINK, "index": ALL}, "href"),
 )
 
 
@@ -147,12 +158,12 @@ app.layout = html.Div(
         html.A("Saltar al contenido principal", href="#main-content", className="skip-link"),
         html.Header(navbar()),
         html.Main(
-            dbc.Container(dash.page_container, fluid="xl", className="py-3"),
+            html.Div(dash.page_container, className="container-xl py-3"),
             id="main-content",
             tabIndex="-1",
         ),
         html.Footer(
-            dbc.Container(html.P(META.source, className="mb-0 py-3"), fluid="xl"),
+            html.Div(html.P(META.source, className="mb-0 py-3"), className="container-xl"),
             className="pesem-footer mt-4",
         ),
     ]

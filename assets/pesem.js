@@ -2,7 +2,8 @@
    needs no hash or 'unsafe-inline' for it, and one file is one request. Every asset is another
    request on the way to the first paint; merging five scripts and five stylesheets into
    pesem.js + app.css cut the simulated mobile LCP by ~0.25-0.3 s (same-run Lighthouse A/B).
-   Sections: PNG links and static charts (this one), deck, explorer, navbar, plotly's es locale.
+   Sections: PNG links and static charts (this one), deck, explorer, navbar, plotly's es locale,
+   first paint, data tables.
 
    PNG downloads are rendered by the server (web/slides.py): "Descargar PNG" on a chart card
    (components/graph.py, a[data-png-chart]) and "Descargar todos los gráficos" above the page
@@ -304,17 +305,24 @@
 
 /* ======================================================================== navbar */
 
-/* The navbar's toggler below the md breakpoint (clientside callback declared in app.py).
-   The toggler opens and closes the menu; following one of its links closes it. */
+/* The navbar (clientside callback declared in app.py): its toggler below the md breakpoint, and
+   the active link. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   pesem_navbar: {
-    toggle: function (togglerClicks, linkClicks, isOpen) {
+    /* The toggler flips the menu; a new address (or the first load) closes it and marks the
+       link of its page. */
+    update: function (togglerClicks, pathname, expanded, hrefs) {
       const ctx = window.dash_clientside.callback_context;
       const fromToggler = ctx.triggered.some(function (t) {
         return t.prop_id === "navbar-toggler.n_clicks";
       });
-      const open = fromToggler ? !isOpen : false;
-      return [open, open ? "true" : "false"];
+      const open = fromToggler ? expanded !== "true" : false;
+      const here = (pathname || "/").replace(/\/+$/, "") || "/";
+      const links = hrefs.map(function (href) {
+        return (href.replace(/\/+$/, "") || "/") === here ? "nav-link active" : "nav-link";
+      });
+      const menu = "collapse navbar-collapse";  // app.COLLAPSE_CLASS
+      return [open ? menu + " show" : menu, open ? "true" : "false", links];
     },
   },
 });
@@ -325,4 +333,72 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
    the Spanish modebar needs no CDN. Registers the "es" locale used by components/graph.py. */
 (function () {
 var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","Box Select":"Seleccionar Caja","Click to enter Colorscale title":"Introducir el t\xedtulo de la Escala de Color","Click to enter Component A title":"Introducir el t\xedtulo del Componente A","Click to enter Component B title":"Introducir el t\xedtulo del Componente B","Click to enter Component C title":"Introducir el t\xedtulo del Componente C","Click to enter Plot title":"Introducir el t\xedtulo de la Gr\xe1fica","Click to enter Plot subtitle":"Introducir el subt\xedtulo de la Gr\xe1fica","Click to enter X axis title":"Introducir el t\xedtulo del eje X","Click to enter Y axis title":"Introducir el t\xedtulo del eje Y","Click to enter radial axis title":"Introducir el t\xedtulo del eje radial","Compare data on hover":"Comparar datos al pasar por encima","Double-click on legend to isolate one trace":"Haga doble-clic en la leyenda para aislar una traza","Double-click to zoom back out":"Haga doble-clic para restaurar la escala","Download plot as a PNG":"Descargar gr\xe1fica como PNG","Download plot":"Descargar gr\xe1fica","Edit in Chart Studio":"Editar en Chart Studio","IE only supports svg.  Changing format to svg.":"IE solo soporta svg. Cambiando formato a svg.","Lasso Select":"Seleccionar con lazo","Orbital rotation":"Rotaci\xf3n esf\xe9rica",Pan:"Modo Panor\xe1mica","Produced with Plotly.js":"Hecho con Plotly.js",Reset:"Reiniciar","Reset axes":"Reiniciar ejes","Reset camera to default":"Restaurar c\xe1mara predeterminada","Reset camera to last save":"Restaurar anterior c\xe1mara","Reset view":"Restaurar vista","Reset views":"Restaurar vistas","Show closest data on hover":"Mostrar el dato m\xe1s cercano al pasar por encima","Image download succeeded":"La descarga de la imagen finaliz\xf3 correctamente","Sorry, there was a problem downloading your image!":"\xa1La descarga de la imagen fall\xf3!","Preparing image - this may take a few seconds":"Preparando una imagen - podr\xeda tardar unos segundos","Toggle Spike Lines":"Mostrar/Ocultar Gu\xedas","Toggle show closest data on hover":"Activar/Desactivar mostrar el dato m\xe1s cercano al pasar por encima","Turntable rotation":"Rotaci\xf3n plana",Zoom:"Modo Ampliar/Reducir","Zoom in":"Ampliar","Zoom out":"Reducir","close:":"cierre:","high:":"alza:","incoming flow count:":"flujo de entrada:","kde:":"edp:","lat:":"lat:","lon:":"lon:","low:":"baja:","lower fence:":"l\xedmite inferior:","max:":"m\xe1x:","mean \xb1 \u03c3:":"media \xb1 \u03c3:","mean:":"media:","median:":"mediana:","min:":"m\xedn:","new text":"nuevo texto","open:":"apertura:","outgoing flow count:":"flujo de salida:","q1:":"q1:","q3:":"q3:","source:":"fuente:","target:":"destino:",trace:"traza","upper fence:":"l\xedmite superior:"},format:{days:["Domingo","Lunes","Martes","Mi\xe9rcoles","Jueves","Viernes","S\xe1bado"],shortDays:["Dom","Lun","Mar","Mi\xe9","Jue","Vie","S\xe1b"],months:["Enero","Febrero","Marzo","Abril","Mayo","Junio","Julio","Agosto","Septiembre","Octubre","Noviembre","Diciembre"],shortMonths:["Ene","Feb","Mar","Abr","May","Jun","Jul","Ago","Sep","Oct","Nov","Dic"],date:"%d/%m/%Y",decimal:",",thousands:" "}};"undefined"==typeof Plotly?(window.PlotlyLocales=window.PlotlyLocales||[],window.PlotlyLocales.push(locale)):Plotly.register(locale);
+})();
+
+/* ======================================================================== first paint */
+
+/* web/first_paint.py writes the page as HTML before the renderer's root; the CSS swaps the two
+   in one frame once the renderer has drawn its page. Then the copy leaves the document, so
+   its text, landmarks and links exist once (for screen readers, find-in-page and tests). */
+(function () {
+  "use strict";
+  var copy = document.querySelector(".first-paint");
+  var root = copy ? copy.nextElementSibling : null;
+  if (!root || !window.MutationObserver) {
+    return;
+  }
+  var watch = new MutationObserver(function () {
+    if (root.querySelector(".pesem-page")) {
+      watch.disconnect();
+      copy.remove();
+    }
+  });
+  watch.observe(root, { childList: true, subtree: true });
+})();
+
+/* ======================================================================== data tables */
+
+/* A chart's data table (components/graph.py, data_details) is built when its <details> opens,
+   from the text in its box's data-table attribute: ~35-70 components per chart that React no
+   longer creates on every first visit for a closed box. Put in place with Dash's public
+   set_props, so from then on it is an ordinary part of the page. */
+(function () {
+  "use strict";
+
+  function el(type, props, children) {
+    return {
+      type: type,
+      namespace: "dash_html_components",
+      props: Object.assign({ children: children }, props),
+    };
+  }
+
+  function build(spec) {
+    var header = el("Thead", {}, el("Tr", {}, spec.columns.map(function (name) {
+      return el("Th", { scope: "col" }, name);
+    })));
+    var body = el("Tbody", {}, spec.rows.map(function (row) {
+      return el("Tr", {}, row.map(function (cell, position) {
+        return position === 0 ? el("Th", { scope: "row" }, cell) : el("Td", {}, cell);
+      }));
+    }));
+    return el("Table", { className: spec.className }, [el("Caption", {}, spec.caption), header, body]);
+  }
+
+  function fill(details) {
+    var box = details.querySelector("[data-table]");
+    var clientside = window.dash_clientside;
+    if (!box || !box.id || box.childElementCount > 0 || !clientside || !clientside.set_props) {
+      return;
+    }
+    clientside.set_props(box.id, { children: build(JSON.parse(box.getAttribute("data-table"))) });
+  }
+
+  // "toggle" does not bubble: listen in the capture phase.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details && details.open && details.matches && details.matches("details.chart-data")) {
+      fill(details);
+    }
+  }, true);
 })();

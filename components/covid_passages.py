@@ -167,23 +167,19 @@ def _item_title(ds: Dataset, passages: pd.DataFrame, oes: Any) -> str:
 
 
 def passages_section(
-    ds: Dataset, first_blocks: list[Any], section_id: str, accordion_id: str, body_type: str
+    ds: Dataset, section_id: str, accordion_id: str, body_type: str
 ) -> html.Section:
     """Per OES, each AES's numbers next to its narrative's pandemic passages.
 
-    Only the first OES (open) carries its blocks, ``first_blocks`` (:func:`oes_passages`); the
-    others are filled by the page when opened: the whole section is ~640 components, most of
-    them collapsed, and rendering them delayed every first visit's charts. An item's body has
-    the id ``{"type": body_type, "index": <OES code>}``.
+    Every OES starts closed and empty; the page fills an item (:func:`oes_passages`) when it is
+    opened: the whole section is ~640 components, and even the first OES's ~420, built open on
+    every first visit, cost a phone ~0.4 s of blocking time (Lighthouse mobile, bench/). An
+    item's body has the id ``{"type": body_type, "index": <OES code>}``.
     """
     passages = covid.pandemic_passages(ds)
-    first = ds.oes["oes_code"].iloc[0]
     items = [
         dbc.AccordionItem(
-            html.Div(
-                first_blocks if oes.oes_code == first else [],
-                id={"type": body_type, "index": oes.oes_code},
-            ),
+            html.Div([], id={"type": body_type, "index": oes.oes_code}),
             title=_item_title(ds, passages, oes),
             item_id=oes.oes_code,
         )
@@ -206,7 +202,9 @@ def passages_section(
                     "postergó, suspendió, virtual o videoconferencia); el texto es el del reporte.",
                 ]
             ),
-            dbc.Accordion(items, id=accordion_id, always_open=True, active_item=[first]),
+            dbc.Accordion(
+                items, id=accordion_id, always_open=True, active_item=[], start_collapsed=True
+            ),
         ],
         id=section_id,
         className="mb-4",

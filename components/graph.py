@@ -165,26 +165,47 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def data_table(table: pd.DataFrame, caption: str) -> html.Table:
-    """``table`` as a plain, accessible HTML table (caption, column headers with scope)."""
-    header = html.Thead(html.Tr([html.Th(str(column), scope="col") for column in table.columns]))
+#: Bootstrap classes of a chart's data table (the browser builds it with the same ones).
+DATA_TABLE_CLASS: Final = "table table-sm table-striped chart-data-table mb-0"
+
+
+def data_table_spec(table: pd.DataFrame, caption: str) -> dict[str, Any]:
+    """``table`` as JSON-ready text: caption, column names and rows of formatted cells."""
+    return {
+        "caption": caption,
+        "className": DATA_TABLE_CLASS,
+        "columns": [str(column) for column in table.columns],
+        "rows": [
+            [format_cell(cell) for cell in row] for row in table.itertuples(index=False, name=None)
+        ],
+    }
+
+
+def table_from_spec(spec: Mapping[str, Any]) -> html.Table:
+    """A :func:`data_table_spec` as a plain, accessible HTML table (column and row headers)."""
+    header = html.Thead(html.Tr([html.Th(column, scope="col") for column in spec["columns"]]))
     body = html.Tbody(
         [
             html.Tr(
                 [
-                    html.Th(format_cell(cell), scope="row")
-                    if position == 0
-                    else html.Td(format_cell(cell))
+                    html.Th(cell, scope="row") if position == 0 else html.Td(cell)
                     for position, cell in enumerate(row)
                 ]
             )
-            for row in table.itertuples(index=False, name=None)
+            for row in spec["rows"]
         ]
     )
-    return html.Table(
-        [html.Caption(caption), header, body],
-        className="table table-sm table-striped chart-data-table mb-0",
-    )
+    return html.Table([html.Caption(spec["caption"]), header, body], className=spec["className"])
+
+
+def data_table(table: pd.DataFrame, caption: str) -> html.Table:
+    """``table`` as a plain, accessible HTML table (caption, column headers with scope)."""
+    return table_from_spec(data_table_spec(table, caption))
+
+
+def table_region_id(graph_id: GraphId) -> str:
+    """The id of the box a chart's data table is built in, unique on the page like the graph's."""
+    return slot_id(graph_id).replace("chart-slot-", "chart-data-", 1)
 
 
 def figure_height(figure: Mapping[str, Any]) -> int:
@@ -267,6 +288,34 @@ def _static_chart(figure: go.Figure | Mapping[str, Any]) -> StaticChart | None:
     return _static_charts[0](text, figure_height(spec))
 
 
+def data_details(graph_id: GraphId, table: pd.DataFrame, title: str) -> html.Details:
+    """The chart's data, on demand: the table is built in the browser when the ``<details>``
+    opens (assets/pesem.js, "data tables"), from its text in one ``data-table`` attribute.
+
+    Built up front it was ~35-70 components per chart that React created on every first visit
+    for a closed box (measured with Lighthouse mobile in bench/); without scripts the server's
+    first paint (web/first_paint.py) writes the table itself.
+    """
+    spec = data_table_spec(table, caption=title)
+    return html.Details(
+        [
+            html.Summary(DATA_SUMMARY_LABEL),
+            # a box that scrolls sideways on a phone: focusable, so keys scroll it too
+            html.Div(
+                id=table_region_id(graph_id),
+                className="table-responsive mt-2",
+                tabIndex="0",
+                role="region",
+                **{
+                    "aria-label": f"{DATA_SUMMARY_LABEL}: {title}",
+                    "data-table": json.dumps(spec, ensure_ascii=False),
+                },
+            ),
+        ],
+        className="chart-data mt-2",
+    )
+
+
 def chart_card(
     graph_id: GraphId,
     figure: go.Figure,
@@ -313,22 +362,7 @@ def chart_card(
         html.Div(actions, className="chart-actions d-flex justify-content-end gap-2"),
     ]
     if table is not None:
-        body.append(
-            html.Details(
-                [
-                    html.Summary(DATA_SUMMARY_LABEL),
-                    # a box that scrolls sideways on a phone: focusable, so keys scroll it too
-                    html.Div(
-                        data_table(table, caption=title),
-                        className="table-responsive mt-2",
-                        tabIndex="0",
-                        role="region",
-                        **{"aria-label": f"{DATA_SUMMARY_LABEL}: {title}"},
-                    ),
-                ],
-                className="chart-data mt-2",
-            )
-        )
+        body.append(data_details(graph_id, table, title))
     return dbc.Card(
         [dbc.CardHeader(html.H3(title, className="h5 mb-0")), dbc.CardBody(body)],
         className="chart-card mb-4",

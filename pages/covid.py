@@ -121,7 +121,6 @@ def content(ds: Dataset, mode: str, scope: str) -> list[Any]:
     if covid.missing_years(ds):
         return [crumbs, *covid_sections.unavailable(ds, PATH)]
     charts, table = _view(ds, mode, scope)  # the same objects the toggles' callback answers
-    first = ds.oes["oes_code"].iloc[0]
     return [
         dcc.Location(id=Ids.LOCATION.value, refresh=False),
         crumbs,
@@ -134,7 +133,6 @@ def content(ds: Dataset, mode: str, scope: str) -> list[Any]:
         covid_sections.recovery_section(ds, Ids.RECOVERY),
         covid_passages.passages_section(
             ds,
-            _oes_passages(ds, first),
             Ids.PASSAGES,
             Ids.PASSAGES_ACCORDION.value,
             Ids.PASSAGES_BODY.value,

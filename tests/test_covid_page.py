@@ -6,6 +6,7 @@ callback context variable, as the renderer would.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import plotly.graph_objects as go
@@ -14,6 +15,7 @@ from dash import dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 import app  # noqa: F401  (the Dash app must exist before pages register themselves)
+from components.graph import table_from_spec
 from pages import calidad
 from pages import covid as page
 from pesem import covid
@@ -28,6 +30,12 @@ from tests.page_helpers import (
     text_of,
     walk,
 )
+
+
+def chart_tables(node: Any) -> list[html.Table]:
+    """The charts' data tables, as the browser builds them from their boxes' text."""
+    boxes = [n for n in walk(node) if isinstance(getattr(n, "data-table", None), str)]
+    return [table_from_spec(json.loads(getattr(box, "data-table"))) for box in boxes]
 
 
 def table_rows(tree: Any) -> list[Any]:
@@ -188,9 +196,9 @@ def test_passages_grouped_by_oes_next_to_the_numbers(ds):
     items = accordion.children
     codes = list(ds.oes["oes_code"])
     assert [i.item_id for i in items] == codes
-    # only the open item carries its passages; opening the others fills them
-    assert accordion.active_item == [codes[0]]
-    assert text_of(items[0]) and all(not item.children.children for item in items[1:])
+    # every item starts closed and empty; opening one fills it
+    assert accordion.active_item == [] and accordion.start_collapsed is True
+    assert all(not item.children.children for item in items)
 
     def opened(active: Any) -> list[Any]:
         outputs = [
@@ -289,14 +297,14 @@ def test_sync_view_ignores_other_pages():
 def test_every_chart_card_carries_its_data_table():
     """The text alternative of every chart, the trends too: values as printed and the target."""
     cards, _ = page.update("pct", "todos")
-    tables = [n for n in walk(cards) if isinstance(n, html.Table)]
+    tables = chart_tables(cards)
     assert len(tables) == len(graphs(cards)) == 12
     trends_oes02 = text_of(tables[9])  # tendencias: OES.01, OES.02, …
     assert "AES.02.06-1" in trends_oes02 and "«s»" in trends_oes02
     assert "0.75 (meta 2021 del plan)" in trends_oes02
     assert "AES.03.04-1" not in trends_oes02
     cards, _ = page.update("pct", "oes")
-    trends = text_of([n for n in walk(cards) if isinstance(n, html.Table)][2])
+    trends = text_of(chart_tables(cards)[2])
     assert "OES.04-1" in trends and "83.33%" in trends and "54% (meta 2021 del plan)" in trends
 
 
@@ -424,7 +432,7 @@ def test_the_next_report_compares_2019_with_2020_and_shows_the_recovery(next_yea
     assert back.endswith("7.8% 7.7% 9.48% ▲ Recuperó su nivel de 2019")
     # every chart card carries its data, the recovery chart's too (values as printed, state)
     cards = by_id(tree, page.Ids.CHARTS)
-    tables = [n for n in walk(cards) if isinstance(n, html.Table)]
+    tables = chart_tables(cards)
     assert len(tables) == len(graphs(cards)) == 4
     assert "AES.03.01-2" not in text_of(tables[3])  # "Solo OES": the OES indicators only
     assert "OES.02-1" in text_of(tables[3]) and "Aún no recupera su nivel de 2019" in text_of(

@@ -81,7 +81,7 @@ def _links(node: Any) -> Iterator[Any]:
         for child in node:
             yield from _links(child)
         return
-    if isinstance(node, dcc.Link | dbc.NavLink | html.A | dbc.NavbarBrand):
+    if isinstance(node, dcc.Link | dbc.NavLink | html.A):
         yield node
     children = getattr(node, "children", None)
     if children is not None:

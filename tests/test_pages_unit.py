@@ -387,33 +387,32 @@ def test_tab_titles_name_the_report(ds):
 
 def test_navbar_collapses_below_md_behind_an_accessible_toggler():
     """The menu is behind a real button below md: it names what it controls and says whether
-    it is open; a clientside callback (assets/pesem.js, no inline script) opens and closes it
-    and closes it when one of its links is followed."""
-    import dash_bootstrap_components as dbc
+    it is open; a clientside callback (assets/pesem.js, no inline script) opens and closes it,
+    closes it when the address changes and marks the current page's link."""
+    from dash import dcc
 
     bar = app.navbar()
-    assert bar.expand == "md"
+    assert "navbar-expand-md" in bar.className.split()
     toggler = by_id(bar, app.NavIds.TOGGLER)
     collapse = by_id(bar, app.NavIds.COLLAPSE)
-    assert isinstance(toggler, html.Button) and isinstance(collapse, dbc.Collapse)
+    assert isinstance(toggler, html.Button) and isinstance(collapse, html.Div)
     attributes = toggler.to_plotly_json()["props"]
     assert attributes["aria-controls"] == app.NavIds.COLLAPSE
     assert attributes["aria-expanded"] == "false" and attributes["aria-label"]
-    assert collapse.is_open is False and collapse.navbar is True
+    assert collapse.className == app.COLLAPSE_CLASS  # closed: no "show"
     links = [n for n in walk(collapse) if getattr(n, "href", None)]
     assert [link.children for link in links] == [
         p.get("nav_label") or p["name"] for p in nav_pages()
     ]
+    assert all(isinstance(link, dcc.Link) for link in links)
     app.server.test_client().get("/")  # Dash fills its callback map on the first request
     callback = app.app.callback_map[
-        f"..{app.NavIds.COLLAPSE}.is_open...{app.NavIds.TOGGLER}.aria-expanded.."
+        f"..{app.NavIds.COLLAPSE}.className...{app.NavIds.TOGGLER}.aria-expanded..."
+        '{"index":["ALL"],"type":"navbar-link"}.className..'
     ]
-    # run in the browser (no server function), on the toggler's and every link's clicks
+    # run in the browser (no server function), on the toggler's clicks and the address
     assert "callback" not in callback
     inputs = [(str(i["id"]), i["property"]) for i in callback["inputs"]]
-    assert inputs == [
-        (app.NavIds.TOGGLER, "n_clicks"),
-        ('{"index":["ALL"],"type":"navbar-link"}', "n_clicks"),
-    ]
+    assert inputs == [(app.NavIds.TOGGLER, "n_clicks"), (app.NavIds.LOCATION, "pathname")]
     script = (Path(app.__file__).parent / "assets" / "pesem.js").read_text()
-    assert "pesem_navbar" in script and "toggle:" in script
+    assert "pesem_navbar" in script and "update:" in script

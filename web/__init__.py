@@ -34,6 +34,7 @@ from web import (
     chart_images,
     deck,
     errors,
+    first_paint,
     layouts,
     page_bundles,
     pages,
@@ -70,6 +71,7 @@ def install(app: Dash) -> None:
         if request.path.endswith("/_reload-hash"):
             raise NotFound()
 
+    first_paint.install(app)  # the page as HTML in the index (before layouts: memoized too)
     layouts.install(dash.page_registry)
     errors.install(server, lambda: app.callback_map, router_location_id())
     routes.install(server)

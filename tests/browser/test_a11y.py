@@ -89,6 +89,12 @@ CHART_ALTERNATIVES_JS = """() => [...document.querySelectorAll('.js-plotly-plot'
     };
 })"""
 
+#: Open every chart's data table (built in the browser when its <details> opens), and wait.
+OPEN_DATA_TABLES_JS = """() => document.querySelectorAll('details.chart-data')
+    .forEach(details => { details.open = true; })"""
+DATA_TABLES_BUILT_JS = """() => [...document.querySelectorAll('details.chart-data')]
+    .every(details => details.querySelector('table tbody tr'))"""
+
 #: Status badges (semáforo): each one must carry text, not colour alone.
 STATUS_BADGES_JS = """() => [...document.querySelectorAll('.status-badge')].map(badge => ({
     text: badge.textContent.replace(/\\s+/g, ' ').trim(),
@@ -159,6 +165,8 @@ def audit(browser: Any, live_server: str) -> Iterator[dict[str, dict[str, Any]]]
             strict_page.goto(live_server + path, wait_until="commit")
             response = axe_page.goto(live_server + path, wait_until="commit")
             _settle(axe_page)
+            axe_page.evaluate(OPEN_DATA_TABLES_JS)  # so axe and the checks below see the tables
+            axe_page.wait_for_function(DATA_TABLES_BUILT_JS)
             charts = axe_page.evaluate(CHART_ALTERNATIVES_JS)
             badges = axe_page.evaluate(STATUS_BADGES_JS)
             axe_page.add_script_tag(path=str(AXE_JS))

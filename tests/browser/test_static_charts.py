@@ -102,7 +102,7 @@ def test_a_phone_gets_the_narrow_picture_and_the_chart_on_request(browser, stati
         card = page.locator(".chart-card").first
         assert card.locator(".modebar-container").count() == 1
         assert card.get_by_role("button", name="Descargar PNG").is_visible()
-        assert card.locator("details.chart-data table").count() == 1
+        assert card.locator("details.chart-data [data-table]").count() == 1
         assert not seen["errors"] and not seen["external"], seen
     finally:
         page.context.close()
