@@ -3,7 +3,7 @@
    request on the way to the first paint; merging five scripts and five stylesheets into
    pesem.js + app.css cut the simulated mobile LCP by ~0.25-0.3 s (same-run Lighthouse A/B).
    Sections: PNG links and static charts (this one), deck, explorer, navbar, plotly's es locale,
-   first paint, data tables.
+   first paint, data tables, islands.
 
    PNG downloads are rendered by the server (web/slides.py): "Descargar PNG" on a chart card
    (components/graph.py, a[data-png-chart]) and "Descargar todos los gráficos" above the page
@@ -401,4 +401,33 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
       fill(details);
     }
   }, true);
+})();
+
+/* ======================================================================== islands */
+
+/* A static part of a page (components/static_html.py, island: e.g. an OES's table of AES)
+   travels as its HTML in one data-island attribute instead of hundreds of components for
+   React to build on every first visit. It is put in place as soon as the box appears (or its
+   attribute changes, when a callback answers a new one), before the browser paints; React
+   renders no children into the box, so it leaves them be. */
+(function () {
+  "use strict";
+  function fill() {
+    var boxes = document.querySelectorAll("[data-island]");
+    for (var i = 0; i < boxes.length; i += 1) {
+      var markup = boxes[i].getAttribute("data-island");
+      if (boxes[i].pesemIsland !== markup) {
+        boxes[i].innerHTML = markup;
+        boxes[i].pesemIsland = markup;
+      }
+    }
+  }
+  if (window.MutationObserver) {
+    new MutationObserver(fill).observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["data-island"],
+    });
+  }
 })();

@@ -72,8 +72,6 @@ dash.register_page(
     nav_label="Explorar",
     # The grid's library is served only with this page (components/page_bundles.py).
     bundles=("dash_ag_grid",),
-    # Its chart stays interactive: a picture made the first visit slower here (bench/README.md).
-    static_charts=False,
 )
 
 

@@ -28,6 +28,7 @@ from components.code_page import (
 from components.format import count_word, fmt_value, unit_label
 from components.navigation import not_found_view
 from components.outlook import outlook_note
+from components.static_html import island
 from components.tables import (
     avance_pair,
     html_table,
@@ -246,7 +247,8 @@ def _aes_section(ds: Dataset, code: str) -> html.Section:
                 "en el Anexo 6.1; «recalculado», el que resulta de sus propios datos.",
                 className="text-body-secondary",
             ),
-            _aes_table(ds, code),
+            # static text and links: one HTML attribute, not ~200 components (an island)
+            island(_aes_table(ds, code)),
         ],
         id=Ids.AES_TABLE,
         className="mb-4",

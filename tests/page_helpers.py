@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextvars import copy_context
+from html.parser import HTMLParser
 from typing import Any
 
 import dash
@@ -21,6 +22,49 @@ def _is_text(node: Any) -> bool:
     return isinstance(node, str | int | float)
 
 
+#: HTML attributes and the html component props they become.
+_PROPS = {"class": "className", "colspan": "colSpan", "rowspan": "rowSpan", "for": "htmlFor"}
+_VOID = {"br", "hr", "img", "input", "source", "wbr", "col", "area", "embed"}
+
+
+class _IslandParser(HTMLParser):
+    """An island's HTML (components/static_html.py) back into html components."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[list[Any]] = [[]]
+        self.open: list[tuple[str, dict[str, Any]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        props = {_PROPS.get(k, k): (v if v is not None else True) for k, v in attrs if k != "style"}
+        if tag in _VOID:
+            self.stack[-1].append(getattr(html, tag.capitalize())(**props))
+            return
+        self.open.append((tag, props))
+        self.stack.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or not self.open:
+            return
+        name, props = self.open.pop()
+        children = self.stack.pop()
+        self.stack[-1].append(getattr(html, name.capitalize())(children, **props))
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].append(data)
+
+
+def island_children(node: Any) -> Any:
+    """The children of ``node``: an island's (its ``data-island`` HTML) as html components."""
+    children = getattr(node, "children", None)
+    markup = getattr(node, "data-island", None)
+    if children is None and isinstance(markup, str):
+        parser = _IslandParser()
+        parser.feed(markup)
+        return parser.stack[0]
+    return children
+
+
 def walk(tree: Any) -> Iterator[Any]:
     """Every component of a tree (depth first, document order), including the root."""
     if tree is None or _is_text(tree):
@@ -31,7 +75,7 @@ def walk(tree: Any) -> Iterator[Any]:
         return
     yield tree
     yield from walk(getattr(tree, "title", None))  # an AccordionItem's title may be components
-    yield from walk(getattr(tree, "children", None))
+    yield from walk(island_children(tree))
 
 
 def text_of(tree: Any) -> str:
@@ -54,7 +98,7 @@ def text_of(tree: Any) -> str:
             title = getattr(node, "title", None)
             if not _is_text(title) or isinstance(node, dbc.AccordionItem):
                 collect(title)  # an AccordionItem's title is its heading; others' are tooltips
-            collect(getattr(node, "children", None))
+            collect(island_children(node))
 
     collect(tree)
     return " ".join(" ".join(parts).split())

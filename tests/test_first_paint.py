@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import pytest
 from dash import dcc, html
 
+from components.static_html import ISLAND_ATTR, island, to_html
 from web import first_paint
-from web.first_paint import to_html
 
 
 def test_html_components_become_their_elements():
@@ -85,6 +85,14 @@ def test_accordion_opens_its_active_items_only():
     assert '<button class="accordion-button" type="button" aria-expanded="true">A</button>' in out
     assert 'class="accordion-button collapsed" type="button" aria-expanded="false">B' in out
     assert '<div class="accordion-collapse collapse show"><div class="accordion-body">uno' in out
+
+
+def test_an_island_carries_its_html_and_the_copy_writes_it_inside():
+    box = island(html.Table(html.Tr(html.Td(dcc.Link("AES.01.01", href="/aes/AES.01.01")))), id="t")
+    markup = getattr(box, ISLAND_ATTR)
+    assert markup == '<table><tr><td><a href="/aes/AES.01.01">AES.01.01</a></td></tr></table>'
+    assert box.children is None and box.id == "t"  # React builds no children; the id stays out
+    assert to_html(box) == f'<div class="html-island">{markup}</div>'
 
 
 @pytest.fixture(scope="module")
