@@ -72,6 +72,9 @@ dash.register_page(
     nav_label="Explorar",
     # The grid's library is served only with this page (components/page_bundles.py).
     bundles=("dash_ag_grid",),
+    # Its chart stays interactive: with a picture the grid's first render landed in one long
+    # task (Lighthouse, same run: mobile 69 vs 73, desktop 70 vs 99; bench/README.md).
+    static_charts=False,
 )
 
 

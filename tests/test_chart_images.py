@@ -279,16 +279,14 @@ def test_every_page_is_rendered_but_those_that_keep_interactive_charts():
         if page.get("static_charts") is not False
     }
     assert {page["path"] for page, _ in chart_images.page_paths()} == paths
-    # the explorer too, since the first paint (web/first_paint.py) shows its picture at once:
-    # measured with Lighthouse mobile, 54 -> 69 and LCP 3.4 -> 1.5 s (bench/README.md)
-    assert "/explorar" in paths
+    assert "/explorar" not in paths  # measured: bench/README.md, docs/architecture.md
 
 
-def test_the_explorer_leaves_plotly_out_with_static_charts_on(monkeypatch):
+def test_the_explorer_preloads_plotly_with_static_charts_on(monkeypatch):
     monkeypatch.setenv("PESEM_STATIC_CHARTS", "1")
     head = dashboard.server.test_client().get("/explorar").get_data(as_text=True)
     for url in CHUNKS["graph"]:
-        assert f'href="{url}"' not in head.split("</head>")[0], url
+        assert f'href="{url}"' in head.split("</head>")[0], url
 
 
 def test_one_prerender_at_a_time_per_cache_folder(monkeypatch, tmp_path):
