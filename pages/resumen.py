@@ -19,6 +19,7 @@ from components.charts import oes_status_overview
 from components.format import fmt_change_arrow, fmt_value
 from components.graph import chart_card
 from components.navigation import code_href, registered_path, tab_title
+from components.static_html import island
 from pesem import status as status_rules
 from pesem.loader import Dataset, get_dataset
 from pesem.metrics import change_counts, status_counts
@@ -367,7 +368,12 @@ def layout(**_query: Any) -> html.Div:
             html.Section(
                 [
                     html.H2("Objetivos estratégicos sectoriales (OES)", className="h4"),
-                    dbc.Row([_oes_card(ds, oes) for _, oes in ds.oes.iterrows()], className="g-4"),
+                    # static text and links: one HTML attribute, not ~100 components (an island)
+                    island(
+                        dbc.Row(
+                            [_oes_card(ds, oes) for _, oes in ds.oes.iterrows()], className="g-4"
+                        )
+                    ),
                 ],
                 id=Ids.OES_CARDS,
                 className="mb-4",
@@ -377,7 +383,7 @@ def layout(**_query: Any) -> html.Div:
             html.Details(
                 [
                     html.Summary("Resumen ejecutivo del reporte (texto original)"),
-                    html.Div(markdown(ds.narrative.get("resumen_ejecutivo", "")), className="mt-3"),
+                    island(markdown(ds.narrative.get("resumen_ejecutivo", "")), className="mt-3"),
                 ],
                 id=Ids.EXEC_SUMMARY,
                 className="report-details mb-4",
