@@ -3,7 +3,7 @@
    request on the way to the first paint; merging five scripts and five stylesheets into
    pesem.js + app.css cut the simulated mobile LCP by ~0.25-0.3 s (same-run Lighthouse A/B).
    Sections: PNG links and static charts (this one), deck, explorer, navbar, plotly's es locale,
-   first paint, data tables, islands.
+   data tables, islands and the end of the first paint.
 
    PNG downloads are rendered by the server (web/slides.py): "Descargar PNG" on a chart card
    (components/graph.py, a[data-png-chart]) and "Descargar todos los gráficos" above the page
@@ -335,27 +335,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","Box Select":"Seleccionar Caja","Click to enter Colorscale title":"Introducir el t\xedtulo de la Escala de Color","Click to enter Component A title":"Introducir el t\xedtulo del Componente A","Click to enter Component B title":"Introducir el t\xedtulo del Componente B","Click to enter Component C title":"Introducir el t\xedtulo del Componente C","Click to enter Plot title":"Introducir el t\xedtulo de la Gr\xe1fica","Click to enter Plot subtitle":"Introducir el subt\xedtulo de la Gr\xe1fica","Click to enter X axis title":"Introducir el t\xedtulo del eje X","Click to enter Y axis title":"Introducir el t\xedtulo del eje Y","Click to enter radial axis title":"Introducir el t\xedtulo del eje radial","Compare data on hover":"Comparar datos al pasar por encima","Double-click on legend to isolate one trace":"Haga doble-clic en la leyenda para aislar una traza","Double-click to zoom back out":"Haga doble-clic para restaurar la escala","Download plot as a PNG":"Descargar gr\xe1fica como PNG","Download plot":"Descargar gr\xe1fica","Edit in Chart Studio":"Editar en Chart Studio","IE only supports svg.  Changing format to svg.":"IE solo soporta svg. Cambiando formato a svg.","Lasso Select":"Seleccionar con lazo","Orbital rotation":"Rotaci\xf3n esf\xe9rica",Pan:"Modo Panor\xe1mica","Produced with Plotly.js":"Hecho con Plotly.js",Reset:"Reiniciar","Reset axes":"Reiniciar ejes","Reset camera to default":"Restaurar c\xe1mara predeterminada","Reset camera to last save":"Restaurar anterior c\xe1mara","Reset view":"Restaurar vista","Reset views":"Restaurar vistas","Show closest data on hover":"Mostrar el dato m\xe1s cercano al pasar por encima","Image download succeeded":"La descarga de la imagen finaliz\xf3 correctamente","Sorry, there was a problem downloading your image!":"\xa1La descarga de la imagen fall\xf3!","Preparing image - this may take a few seconds":"Preparando una imagen - podr\xeda tardar unos segundos","Toggle Spike Lines":"Mostrar/Ocultar Gu\xedas","Toggle show closest data on hover":"Activar/Desactivar mostrar el dato m\xe1s cercano al pasar por encima","Turntable rotation":"Rotaci\xf3n plana",Zoom:"Modo Ampliar/Reducir","Zoom in":"Ampliar","Zoom out":"Reducir","close:":"cierre:","high:":"alza:","incoming flow count:":"flujo de entrada:","kde:":"edp:","lat:":"lat:","lon:":"lon:","low:":"baja:","lower fence:":"l\xedmite inferior:","max:":"m\xe1x:","mean \xb1 \u03c3:":"media \xb1 \u03c3:","mean:":"media:","median:":"mediana:","min:":"m\xedn:","new text":"nuevo texto","open:":"apertura:","outgoing flow count:":"flujo de salida:","q1:":"q1:","q3:":"q3:","source:":"fuente:","target:":"destino:",trace:"traza","upper fence:":"l\xedmite superior:"},format:{days:["Domingo","Lunes","Martes","Mi\xe9rcoles","Jueves","Viernes","S\xe1bado"],shortDays:["Dom","Lun","Mar","Mi\xe9","Jue","Vie","S\xe1b"],months:["Enero","Febrero","Marzo","Abril","Mayo","Junio","Julio","Agosto","Septiembre","Octubre","Noviembre","Diciembre"],shortMonths:["Ene","Feb","Mar","Abr","May","Jun","Jul","Ago","Sep","Oct","Nov","Dic"],date:"%d/%m/%Y",decimal:",",thousands:" "}};"undefined"==typeof Plotly?(window.PlotlyLocales=window.PlotlyLocales||[],window.PlotlyLocales.push(locale)):Plotly.register(locale);
 })();
 
-/* ======================================================================== first paint */
-
-/* web/first_paint.py writes the page as HTML before the renderer's root; the CSS swaps the two
-   in one frame once the renderer has drawn its page. Then the copy leaves the document, so
-   its text, landmarks and links exist once (for screen readers, find-in-page and tests). */
-(function () {
-  "use strict";
-  var copy = document.querySelector(".first-paint");
-  var root = copy ? copy.nextElementSibling : null;
-  if (!root || !window.MutationObserver) {
-    return;
-  }
-  var watch = new MutationObserver(function () {
-    if (root.querySelector(".pesem-page")) {
-      watch.disconnect();
-      copy.remove();
-    }
-  });
-  watch.observe(root, { childList: true, subtree: true });
-})();
-
 /* ======================================================================== data tables */
 
 /* A chart's data table (components/graph.py, data_details) is built when its <details> opens,
@@ -409,9 +388,17 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
    travels as its HTML in one data-island attribute instead of hundreds of components for
    React to build on every first visit. It is put in place as soon as the box appears (or its
    attribute changes, when a callback answers a new one), before the browser paints; React
-   renders no children into the box, so it leaves them be. */
+   renders no children into the box, so it leaves them be.
+
+   The same watch ends the first paint: web/first_paint.py writes the page as HTML before the
+   renderer's root and the CSS swaps the two in one frame once the renderer has drawn its page;
+   then the copy leaves the document, so its text, landmarks and links exist once (for screen
+   readers, find-in-page and tests). */
 (function () {
   "use strict";
+  var copy = document.querySelector(".first-paint");
+  var root = copy ? copy.nextElementSibling : null;
+
   function fill() {
     var boxes = document.querySelectorAll("[data-island]");
     for (var i = 0; i < boxes.length; i += 1) {
@@ -420,6 +407,10 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
         boxes[i].innerHTML = markup;
         boxes[i].pesemIsland = markup;
       }
+    }
+    if (copy && root && root.querySelector(".pesem-page")) {
+      copy.remove();
+      copy = null;
     }
   }
   if (window.MutationObserver) {

@@ -198,11 +198,6 @@ def table_from_spec(spec: Mapping[str, Any]) -> html.Table:
     return html.Table([html.Caption(spec["caption"]), header, body], className=spec["className"])
 
 
-def data_table(table: pd.DataFrame, caption: str) -> html.Table:
-    """``table`` as a plain, accessible HTML table (caption, column headers with scope)."""
-    return table_from_spec(data_table_spec(table, caption))
-
-
 def table_region_id(graph_id: GraphId) -> str:
     """The id of the box a chart's data table is built in, unique on the page like the graph's."""
     return slot_id(graph_id).replace("chart-slot-", "chart-data-", 1)

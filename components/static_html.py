@@ -204,8 +204,6 @@ SIMPLE_DBC: Final = {
     "CardHeader": ("div", ["card-header"]),
     "CardBody": ("div", ["card-body"]),
     "CardFooter": ("div", ["card-footer"]),
-    "Container": ("div", []),
-    "Collapse": ("div", ["collapse"]),
 }
 
 
@@ -256,17 +254,6 @@ def _dbc(kind: str, props: Mapping[str, Any]) -> str:
     keep = {k: props.get(k) for k in ("className", "style", "role", "title")}
     if kind in SIMPLE_DBC:
         tag, classes = SIMPLE_DBC[kind]
-        if kind == "Container":
-            fluid = props.get("fluid")
-            classes = [
-                "container-fluid"
-                if fluid is True
-                else f"container-{fluid}"
-                if fluid
-                else "container"
-            ]
-        if kind == "Collapse" and props.get("is_open"):
-            classes = [*classes, "show"]
         return element(tag, keep, inner, classes)
     if kind == "Row":
         extra = [f"align-items-{props['align']}"] if props.get("align") else []
