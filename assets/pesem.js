@@ -299,8 +299,54 @@
     return [suffix, ids.length ? ids.join(",") : "-"];
   }
 
+  /* Pinned columns need room: where they would leave the rest under 50 px, AG Grid unpins them
+     itself (keepPinnedColumnsNarrowerThanViewport), but only after drawing them pinned, about a
+     third of a phone's grid mount (profiled at 4x CPU). There they start unpinned instead. */
+  var CENTER_MIN_PX = 50;
+
+  function pinnedWidth(columns) {
+    return columns.reduce(function (sum, column) {
+      var own = column.pinned ? column.width || 0 : 0;
+      return sum + own + (column.children ? pinnedWidth(column.children) : 0);
+    }, 0);
+  }
+
+  function unpinned(columns) {
+    return columns.map(function (column) {
+      var copy = Object.assign({}, column, { pinned: null });
+      if (column.children) {
+        copy.children = unpinned(column.children);
+      }
+      return copy;
+    });
+  }
+
+  function forWidth(data, width) {
+    if (pinnedWidth(data.columnDefs || []) < width - CENTER_MIN_PX) {
+      return data;
+    }
+    return Object.assign({}, data, { columnDefs: unpinned(data.columnDefs) });
+  }
+
+  /* The grid's slot: the grid itself once near the screen (components/explorer.py,
+     grid_slot); later filtered data goes to the mounted grid, which keeps its sort, column
+     filters and scroll. */
+  function grid(near, data, options) {
+    var clientside = window.dash_clientside;
+    if (!near || !data || !options) {
+      return clientside.no_update;
+    }
+    var slot = document.getElementById(clientside.callback_context.outputs_list.id);
+    var fitted = forWidth(data, slot ? slot.clientWidth : window.innerWidth);
+    if (document.getElementById(options.id)) {
+      clientside.set_props(options.id, fitted);
+      return clientside.no_update;
+    }
+    return { namespace: "dash_ag_grid", type: "AgGrid", props: Object.assign({}, options, fitted) };
+  }
+
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.pesem_explorer = { visibleRows: visibleRows };
+  window.dash_clientside.pesem_explorer = { visibleRows: visibleRows, grid: grid };
 })();
 
 /* ======================================================================== navbar */
@@ -382,7 +428,7 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
   }, true);
 })();
 
-/* ======================================================================== islands */
+/* ================================================== islands, mount when near, first paint */
 
 /* A static part of a page (components/static_html.py, island: e.g. an OES's table of AES)
    travels as its HTML in one data-island attribute instead of hundreds of components for
@@ -390,7 +436,13 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
    attribute changes, when a callback answers a new one), before the browser paints; React
    renders no children into the box, so it leaves them be.
 
-   The same watch ends the first paint: web/first_paint.py writes the page as HTML before the
+   The same watch finds boxes with data-mount-near (e.g. the explorer's grid slot): when such a
+   box comes within 100 px of the screen while it still shows its [data-mount-waiting] child,
+   the store its attribute names gets data=true through Dash's public set_props, and a callback
+   mounts the heavy part there. Boxes stay watched: the router may draw the page again (back
+   button) with a new store and the same box.
+
+   It also ends the first paint: web/first_paint.py writes the page as HTML before the
    renderer's root and the CSS swaps the two in one frame once the renderer has drawn its page;
    then the copy leaves the document, so its text, landmarks and links exist once (for screen
    readers, find-in-page and tests). */
@@ -399,7 +451,40 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
   var copy = document.querySelector(".first-paint");
   var root = copy ? copy.nextElementSibling : null;
 
+  function mount(box) {
+    var clientside = window.dash_clientside;
+    if (box.querySelector("[data-mount-waiting]") && clientside && clientside.set_props) {
+      clientside.set_props(box.getAttribute("data-mount-near"), { data: true });
+    }
+  }
+
+  var near = "IntersectionObserver" in window
+    ? new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          mount(entry.target);
+        }
+      });
+    }, { rootMargin: "0px 0px 100px 0px" })
+    : null;
+
+  function watchNear() {
+    var boxes = document.querySelectorAll("[data-mount-near]");
+    for (var i = 0; i < boxes.length; i += 1) {
+      // the first paint's copy has no stores behind its boxes
+      if (!boxes[i].pesemNear && !(copy && copy.contains(boxes[i]))) {
+        boxes[i].pesemNear = true;
+        if (near) {
+          near.observe(boxes[i]);
+        } else {
+          mount(boxes[i]);
+        }
+      }
+    }
+  }
+
   function fill() {
+    watchNear();
     var boxes = document.querySelectorAll("[data-island]");
     for (var i = 0; i < boxes.length; i += 1) {
       var markup = boxes[i].getAttribute("data-island");

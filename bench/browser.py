@@ -238,6 +238,7 @@ class Bench:
             return [f"load failed: {str(exc).splitlines()[0]}"]
         tried: set[str] = set()
         try:
+            _mount_near(page)
             while len(done) < max_actions:
                 candidates = [c for c in page.evaluate(SCAN_JS) if c["sig"] not in tried]
                 if not candidates:
@@ -314,6 +315,21 @@ def _act(page: Page, cand: dict[str, Any]) -> bool:
     except PlaywrightError:
         page.keyboard.press("Escape")
         return False
+
+
+def _mount_near(page: Page) -> None:
+    """Scroll to what mounts only when near the screen (the explorer's grid), as a reader
+    would, so that its controls are used too; then back to the top."""
+    if page.evaluate(MOUNT_NEAR_JS):
+        _settle(page)
+        page.evaluate("() => window.scrollTo(0, 0)")
+
+
+MOUNT_NEAR_JS = """() => {
+    const boxes = document.querySelectorAll('[data-mount-near]');
+    boxes.forEach((box) => box.scrollIntoView());
+    return boxes.length;
+}"""
 
 
 def _settle(page: Page, timeout_ms: int = 20_000) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -85,13 +85,17 @@ DEFAULT_COLUMN: Final = {
     "floatingFilter": True,
     "resizable": True,
     "wrapHeaderText": True,
-    "autoHeaderHeight": True,
     "suppressHeaderMenuButton": False,
 }
+# Header rows have fixed heights (two lines of a wrapped header fit) and only the pinned name
+# sizes its row: AG Grid measures every auto-height cell with a forced layout, and columns out of
+# view (virtualised) would change row heights while scrolling. Lighthouse mobile, same run:
+# see docs/architecture.md ("/explorar").
 GRID_OPTIONS: Final = {
     "domLayout": "autoHeight",
+    "headerHeight": 56,
+    "groupHeaderHeight": 36,
     "localeText": GRID_LOCALE,
-    "suppressColumnVirtualisation": True,
     "tooltipShowDelay": 300,
     "enableCellTextSelection": True,
     "ensureDomOrder": True,
@@ -231,16 +235,23 @@ def _identity_columns() -> list[dict[str, Any]]:
     Pinned columns sit in groups too: a pinned area without any group gets an empty header row
     (role="row" without cells), which screen readers and axe reject.
     """
-    wrap = {"wrapText": True, "autoHeight": True}
     return [
         {
             "headerName": "Indicador",
             "children": [
                 _text_col("indicator_id", "Código", 138, pinned="left", sort=None),
-                _text_col("name", "Nombre", 300, pinned="left", minWidth=220, **wrap),
+                _text_col(
+                    "name",
+                    "Nombre",
+                    300,
+                    pinned="left",
+                    minWidth=220,
+                    wrapText=True,
+                    autoHeight=True,
+                ),
             ],
         },
-        _text_col("unit_label", "Unidad de medida", 132, **wrap),
+        _text_col("unit_label", "Unidad de medida", 150),
         {
             "headerName": "Línea de base",
             "children": [
@@ -287,7 +298,7 @@ def _status_columns(year: int) -> list[dict[str, Any]]:
             ],
         },
         {"headerName": f"Estado {year}", "children": [status]},
-        _text_col("responsible_units", "Unidad responsable", 170, wrapText=True, autoHeight=True),
+        _text_col("responsible_units", "Unidad responsable", 170, wrapText=True),
     ]
 
 
@@ -300,7 +311,7 @@ def column_defs(
         ("achieved", "Valores obtenidos", achieved),
     )
     progress = _text_col(
-        "progress_text", "Progreso", 190, tooltipField="progress_reason", wrapText=True
+        "progress_text", "Progreso", 260, tooltipField="progress_reason", wrapText=True
     )
     return [
         *_identity_columns(),
@@ -310,18 +321,61 @@ def column_defs(
     ]
 
 
+def grid_options(grid_id: str) -> dict[str, Any]:
+    """The grid's fixed props: sortable, filterable, one Tab stop, Spanish texts."""
+    return {
+        "id": grid_id,
+        "defaultColDef": dict(DEFAULT_COLUMN),
+        "getRowId": "params.data.indicator_id",
+        "dashGridOptions": dict(GRID_OPTIONS),
+        "columnSize": None,
+        "className": "exp-grid",
+        "style": {"width": "100%"},
+    }
+
+
+def grid_data(row_data: list[dict[str, Any]], columns: list[dict]) -> dict[str, Any]:
+    """The grid's props that follow the filters: its rows and columns."""
+    return {"rowData": row_data, "columnDefs": columns}
+
+
 def grid(grid_id: str, row_data: list[dict[str, Any]], columns: list[dict]) -> dag.AgGrid:
-    """The indicators' grid: sortable, filterable, one Tab stop, Spanish texts."""
-    return dag.AgGrid(
-        id=grid_id,
-        rowData=row_data,
-        columnDefs=columns,
-        defaultColDef=dict(DEFAULT_COLUMN),
-        getRowId="params.data.indicator_id",
-        dashGridOptions=dict(GRID_OPTIONS),
-        columnSize=None,
-        className="exp-grid",
-        style={"width": "100%"},
+    """The indicators' grid, as :func:`grid_slot` mounts it in the browser."""
+    return dag.AgGrid(**grid_options(grid_id), **grid_data(row_data, columns))
+
+
+class GridIds(NamedTuple):
+    """Ids of the grid and of what mounts it (:func:`grid_slot`)."""
+
+    grid: str
+    slot: str
+    near: str
+    data: str
+    options: str
+
+
+def grid_slot(ids: GridIds, row_data: list[dict[str, Any]], columns: list[dict]) -> html.Div:
+    """Where the grid mounts once it nears the screen.
+
+    Mounting AG Grid with every row is one long task (seconds on a phone); below the fold it
+    waits until the reader scrolls near it: ``assets/pesem.js`` (``data-mount-near``) sets the
+    near flag, and a clientside callback builds the grid from the two stores, or passes new
+    data to the mounted one.
+    """
+    waiting = html.P(
+        "Cargando la tabla de indicadores…",
+        className="exp-grid-wait text-body-secondary",
+        **{"data-mount-waiting": ""},
+    )
+    return html.Div(
+        [
+            dcc.Store(id=ids.near, data=False),
+            dcc.Store(id=ids.data, data=grid_data(row_data, columns)),
+            dcc.Store(id=ids.options, data=grid_options(ids.grid)),
+            html.Div(
+                waiting, id=ids.slot, className="exp-grid-slot", **{"data-mount-near": ids.near}
+            ),
+        ]
     )
 
 

@@ -75,6 +75,9 @@ dash.register_page(
     # Its chart stays interactive: with a picture the grid's first render landed in one long
     # task (Lighthouse, same run: mobile 69 vs 73, desktop 70 vs 99; bench/README.md).
     static_charts=False,
+    # ...but plotly.js is not announced in the head: its chart sits under the grid, and the
+    # preload pulled 1 MB into the first paint (Lighthouse mobile, same run: FCP 3.3 -> 1.1 s).
+    preload=(),
 )
 
 
@@ -101,10 +104,22 @@ class Ids(StrEnum):
     VISIBLE_FIELD = "exp-descarga-visibles"
     COUNT_VISIBLE = "exp-conteo-visibles"
     GRID = "exp-grid"
+    GRID_SLOT = "exp-tabla"
+    GRID_NEAR = "exp-tabla-cerca"
+    GRID_DATA = "exp-tabla-datos"
+    GRID_OPTIONS = "exp-tabla-opciones"
     CHART_BOX = "exp-grafico-caja"
     CHART = "exp-grafico"
 
 
+#: The grid and what mounts it when it nears the screen (components/explorer.py, grid_slot).
+GRID_IDS = explorer.GridIds(
+    Ids.GRID.value,
+    Ids.GRID_SLOT.value,
+    Ids.GRID_NEAR.value,
+    Ids.GRID_DATA.value,
+    Ids.GRID_OPTIONS.value,
+)
 #: The download formats: (route extension, label, button id).
 DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
     ("csv", "CSV", Ids.CSV),
@@ -264,7 +279,7 @@ def layout(**query: Any) -> html.Div:
                 "una fila por indicador, serie y año, en el rango de años elegido).",
                 className="small text-body-secondary",
             ),
-            explorer.grid(Ids.GRID.value, state["row_data"], state["column_defs"]),
+            explorer.grid_slot(GRID_IDS, state["row_data"], state["column_defs"]),
             html.Div(state["chart"], id=Ids.CHART_BOX.value, className="mt-4"),
         ],
         className="exp-page",
@@ -362,8 +377,7 @@ def sync_filters(
     Output(Ids.LEVELS.value, "options"),
     Output(Ids.STATUSES.value, "options"),
     Output(Ids.PROGRESS.value, "options"),
-    Output(Ids.GRID.value, "rowData"),
-    Output(Ids.GRID.value, "columnDefs"),
+    Output(Ids.GRID_DATA.value, "data"),
     Output(Ids.CHART_BOX.value, "children"),
     Output(Ids.COUNT.value, "children"),
     Output(Ids.QUERY_FIELD.value, "value"),
@@ -380,13 +394,23 @@ def update_view(stored: Any) -> tuple:
         state["levels_options"],
         state["statuses_options"],
         state["progress_options"],
-        state["row_data"],
-        state["column_defs"],
+        explorer.grid_data(state["row_data"], state["column_defs"]),
         state["chart"],
         state["count"],
         download_query(filters),
     )
 
+
+# The grid mounts when it nears the screen, and then takes each new filtered data
+# (assets/pesem.js; components/explorer.py, grid_slot).
+clientside_callback(
+    ClientsideFunction(namespace="pesem_explorer", function_name="grid"),
+    Output(Ids.GRID_SLOT.value, "children"),
+    Input(Ids.GRID_NEAR.value, "data"),
+    Input(Ids.GRID_DATA.value, "data"),
+    State(Ids.GRID_OPTIONS.value, "data"),
+    prevent_initial_call=True,
+)
 
 # The grid filters its rows in the browser: what its column filters leave visible is counted
 # and passed to the download form there too (assets/pesem.js), without a server round trip

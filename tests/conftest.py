@@ -258,6 +258,30 @@ DASH_SETTLED_JS = """() => {
 }"""
 
 
+#: The explorer grid's indicator codes in row order (its code column may be pinned or, on a
+#: phone where pinned columns do not fit, not).
+GRID_CODES_JS = """() => {
+    const codes = {};
+    document.querySelectorAll('.exp-grid .ag-row').forEach((row) => {
+        const cell = row.querySelector('[col-id="indicator_id"]');
+        if (cell) codes[row.getAttribute('row-index')] = cell.innerText.trim();
+    });
+    return Object.keys(codes).sort((a, b) => a - b).map((key) => codes[key]);
+}"""
+
+
+def mount_near(page: Any) -> None:
+    """Scroll to each part that mounts when near the screen (the explorer's grid), wait until
+    it is there, then back to the top."""
+    for slot in page.locator("[data-mount-near]").all():
+        slot.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "id => !document.getElementById(id).querySelector('.exp-grid-wait')",
+            arg=slot.get_attribute("id"),
+        )
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
 def _same_origin(url: str, base_url: str) -> bool:
     return (
         url == base_url

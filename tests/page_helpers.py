@@ -109,6 +109,16 @@ def by_id(tree: Any, component_id: Any) -> Any:
     return next(n for n in walk(tree) if getattr(n, "id", None) == component_id)
 
 
+def mounted_grid(tree: Any, ids: Any) -> Any:
+    """The explorer's grid as the browser mounts it from its two stores (``ids``: GridIds);
+    building it as a ``dag.AgGrid`` checks every prop name."""
+    import dash_ag_grid as dag
+
+    options, data = by_id(tree, ids.options).data, by_id(tree, ids.data).data
+    assert options["id"] == ids.grid
+    return dag.AgGrid(**options, **data)
+
+
 def by_class(tree: Any, name: str) -> list[Any]:
     """The components of the tree that have the CSS class ``name``."""
     return [n for n in walk(tree) if name in (getattr(n, "className", None) or "").split()]

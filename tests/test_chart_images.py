@@ -282,11 +282,13 @@ def test_every_page_is_rendered_but_those_that_keep_interactive_charts():
     assert "/explorar" not in paths  # measured: bench/README.md, docs/architecture.md
 
 
-def test_the_explorer_preloads_plotly_with_static_charts_on(monkeypatch):
+def test_the_explorer_does_not_preload_plotly_for_its_chart_below_the_grid(monkeypatch):
+    """Its chart is interactive but far below the fold: the preload delayed the first paint
+    (Lighthouse mobile FCP 3.3 -> 1.1 s without it, same run)."""
     monkeypatch.setenv("PESEM_STATIC_CHARTS", "1")
     head = dashboard.server.test_client().get("/explorar").get_data(as_text=True)
     for url in CHUNKS["graph"]:
-        assert f'href="{url}"' in head.split("</head>")[0], url
+        assert f'href="{url}"' not in head.split("</head>")[0], url
 
 
 def test_one_prerender_at_a_time_per_cache_folder(monkeypatch, tmp_path):

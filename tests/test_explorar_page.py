@@ -23,7 +23,7 @@ from pages.explorar import Ids
 from pesem import explore
 from pesem.explore import Filters
 from pesem.loader import get_dataset
-from tests.page_helpers import by_class, by_id, run_callback, text_of
+from tests.page_helpers import by_class, by_id, mounted_grid, run_callback, text_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -81,7 +81,7 @@ def _sync(
 
 def test_layout_from_query_is_filtered():
     page = explorar.layout(unidad="DGC", nivel="AES")
-    grid = by_id(page, Ids.GRID.value)
+    grid = mounted_grid(page, explorar.GRID_IDS)
     expected = [i for i in DGC if i.startswith("AES")]
     assert [r["indicator_id"] for r in grid.rowData] == expected
     assert by_id(page, Ids.UNITS.value).value == ["DGC"]
@@ -105,7 +105,7 @@ def test_filters_are_labelled_checklists_and_the_grid_is_one_tab_stop():
     slider = by_id(page, Ids.YEARS.value)
     assert slider.allow_direct_input is False
     assert [slider.min, slider.max] == ALL_YEARS == slider.value  # the report's whole range
-    options = by_id(page, Ids.GRID.value).dashGridOptions
+    options = mounted_grid(page, explorar.GRID_IDS).dashGridOptions
     assert options["tabToNextCell"] == {"function": "false"}
     assert options["tabToNextHeader"] == {"function": "false"}
 
@@ -126,7 +126,7 @@ def test_pinned_columns_are_grouped():
 
 def test_layout_with_garbage_shows_notice_and_everything():
     page = explorar.layout(unidad="NOEXISTE", desde="1900", x="%%%")
-    grid = by_id(page, Ids.GRID.value)
+    grid = mounted_grid(page, explorar.GRID_IDS)
     assert [r["indicator_id"] for r in grid.rowData] == ALL_IDS
     text = text_of(by_id(page, Ids.NOTICES.value))
     assert "NOEXISTE" in text and "1900" in text and "«x»" in text
@@ -262,13 +262,15 @@ def test_update_view_follows_the_store():
     store = explore.to_store(filters)
     out = run_callback(explorar.update_view, [f"{Ids.STORE.value}.data"], store)
     units_opts, oes_opts, levels_opts, status_opts, progress_opts = out[:5]
-    rows, cols, chart, count, query = out[5:]
+    grid, chart, count, query = out[5:]
+    rows = grid["rowData"]
     assert [r["indicator_id"] for r in rows] == DGC
+    assert [c["headerName"] for c in grid["columnDefs"]][:2] == ["Indicador", "Unidad de medida"]
     assert any(o["value"] == "DGC" and o["label"] == f"DGC ({len(DGC)})" for o in units_opts)
     assert chart is not None
     assert count == f"{len(DGC)} indicadores (de {len(ALL_IDS)})"
     assert query == "unidad=DGC&desde=2020"  # the download form's filters
-    assert explorar.update_view(None)[5] and len(explorar.update_view(None)[5]) == len(ALL_IDS)
+    assert len(explorar.update_view(None)[5]["rowData"]) == len(ALL_IDS)
 
 
 def test_count_text():

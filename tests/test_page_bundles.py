@@ -17,7 +17,6 @@ from dash import dcc, html
 
 import app as dashboard
 from components.page_bundles import (
-    BUNDLE_PRELOADS,
     CHUNKS,
     DEFAULT_PRELOAD,
     DEFERRED,
@@ -119,11 +118,11 @@ def test_pages_with_charts_preload_the_chart_scripts(path, preloads):
         assert (f'<link rel="preload" href="{url}" as="script">' in head) is preloads, url
 
 
-def test_the_explorer_preloads_the_grids_lazy_chunk_and_other_pages_do_not():
-    for path, expected in (("/explorar", True), ("/", False)):
-        head = dashboard.server.test_client().get(path).get_data(as_text=True).split("</head>")[0]
-        for url in BUNDLE_PRELOADS["dash_ag_grid"]:
-            assert (f'href="{url}" as="script"' in head) is expected, (path, url)
+def test_the_explorer_announces_no_lazy_chunk():
+    """Its grid and chart sit below the fold: announcing their chunks delayed its first paint."""
+    head = dashboard.server.test_client().get("/explorar").get_data(as_text=True).split("</head>")
+    assert 'rel="preload"' not in head[0]
+    assert "dash_ag_grid/dash_ag_grid." in head[1]  # the grid's main bundle is served
 
 
 def _component_types(node: Any) -> Iterator[type]:
@@ -147,4 +146,7 @@ def test_every_page_preloads_exactly_the_chunks_it_renders(page):
         for name, kind in (("graph", dcc.Graph), ("markdown", dcc.Markdown))
         if kind in rendered
     }
-    assert set(page.get("preload", DEFAULT_PRELOAD)) == needed
+    if "preload" in page:  # a page may leave out a chunk it renders far below the fold
+        assert set(page["preload"]) <= needed
+    else:
+        assert set(DEFAULT_PRELOAD) == needed

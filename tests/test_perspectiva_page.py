@@ -29,6 +29,7 @@ from tests.page_helpers import (
     by_id,
     graph_figure,
     links,
+    mounted_grid,
     nav_entry,
     png_names,
     registration,
@@ -235,7 +236,7 @@ def test_outlook_beside_the_semaforo_on_oes_and_aes_pages():
 
 
 def _grid_ids(tree: Any) -> list[str]:
-    grid = by_id(tree, explorar.Ids.GRID.value)
+    grid = mounted_grid(tree, explorar.GRID_IDS)
     return [r["indicator_id"] for r in grid.rowData]
 
 
@@ -246,7 +247,7 @@ def test_explorer_filtered_by_progress_from_the_url():
     assert checklist.value == ["deterioro"]
     labels = {o["value"]: o["label"] for o in checklist.options}
     assert labels["deterioro"] == "↘ Deterioro (6)"
-    grid = by_id(tree, explorar.Ids.GRID.value)
+    grid = mounted_grid(tree, explorar.GRID_IDS)
     assert {r["progress_text"] for r in grid.rowData} == {"↘ Deterioro"}
     both = explorar.layout(progreso="deterioro,limitado", nivel="OES")
     assert _grid_ids(both) == ["OES.01-1", "OES.02-3"]

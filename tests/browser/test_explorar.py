@@ -10,16 +10,15 @@ import io
 from pathlib import Path
 
 import openpyxl
+from playwright.sync_api import expect
+
+from tests.conftest import GRID_CODES_JS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-GRID_CODES_JS = """() => Array.from(
-    document.querySelectorAll('.exp-grid .ag-pinned-left-cols-container .ag-row')
-  )
-  .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
-  .map(row => row.querySelector('[col-id="indicator_id"]').innerText.trim())"""
-
 WAIT_CODES_JS = f"""(expected) => {{
+  const slot = document.getElementById('exp-tabla');  // the grid mounts when near the screen
+  if (slot) slot.scrollIntoView({{block: 'nearest'}});
   const codes = ({GRID_CODES_JS})();
   return JSON.stringify(codes) === JSON.stringify(expected);
 }}"""
@@ -45,6 +44,7 @@ DGC = _owned_by("DGC")
 
 
 def _wait_grid(page, expected: list[str]) -> list[str]:
+    """The grid's codes once they are ``expected`` (scrolled to: it mounts when near)."""
     page.wait_for_function(WAIT_CODES_JS, arg=expected)
     # AG Grid may redraw its rows once more right after (e.g. when the count updates): read
     # until the rows settle rather than trusting one snapshot.
@@ -141,6 +141,48 @@ def test_grid_column_filter_narrows_the_count_and_the_download(page):
     page.assert_clean()
 
 
+def _named(ids: list[str], word: str) -> list[str]:
+    return [i for i in ids if word.casefold() in NAMES[i].casefold()]
+
+
+def _narrowing_word() -> tuple[str, str]:
+    """A unit and a word of the DGC names that narrows DGC's rows and matches some of the
+    unit's other indicators."""
+    units = sorted({u.strip() for r in _indicators() for u in r["responsible_units"].split(",")})
+    words = sorted({w for i in DGC for w in NAMES[i].split() if len(w) > 4})
+    for unit in units:
+        others = [i for i in _owned_by(unit) if i not in DGC]
+        for word in words:
+            if 0 < len(_named(DGC, word)) < len(DGC) and _named(others, word):
+                return unit, word
+    raise AssertionError("no word narrows DGC's rows and also matches another unit's")
+
+
+def test_grid_mounts_near_the_screen_and_keeps_its_column_filter(page):
+    """Below the fold the grid waits; filters picked meanwhile are in it once it mounts, and
+    the mounted grid takes new filters without losing its own column filter."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.open("/explorar")
+    assert page.locator(".ag-root-wrapper").count() == 0
+    expect(page.locator("#exp-tabla")).to_contain_text("Cargando la tabla de indicadores")
+    _pick(page, "exp-unidad", "DGC")
+    _wait_url(page, "/explorar?unidad=DGC")
+    assert page.locator(".ag-root-wrapper").count() == 0
+    assert _wait_grid(page, DGC) == DGC  # scrolls to it
+
+    other, word = _narrowing_word()
+    page.locator('.ag-floating-filter[col-id="name"] input').first.fill(word)
+    assert _wait_grid(page, _named(DGC, word)) == _named(DGC, word)
+    _pick(page, "exp-unidad", other)
+    _wait_url(page, f"/explorar?unidad=DGC&unidad={other}")
+    both = _named([i for i in ALL_IDS if i in DGC or i in _owned_by(other)], word)
+    assert len(both) > len(_named(DGC, word))
+    assert _wait_grid(page, both) == both
+    assert page.locator('.ag-floating-filter[col-id="name"] input').first.input_value() == word
+    assert page.locator(".ag-root-wrapper").count() == 1
+    page.assert_clean()
+
+
 def test_copied_url_restores_view_and_back_steps_through_filters(page):
     dgc_aes = _owned_by("DGC", "AES")
     page.open("/explorar?unidad=DGC&nivel=AES")
@@ -185,3 +227,28 @@ def test_unidades_links_lead_to_the_filtered_explorer(page):
     assert _wait_grid(page, DGC) == DGC
     assert _box(page, "exp-unidad", "DGC").is_checked()
     page.assert_clean()
+
+
+CUT_TEXTS_JS = """() => Array.from(document.querySelectorAll(
+    '.exp-grid .ag-header-cell-text, .exp-grid .ag-header-group-text, .exp-grid .ag-cell-value'
+  ))
+  .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+  .map((e) => e.innerText.slice(0, 40))"""
+SCROLL_GRID_JS = """(x) => document.querySelectorAll(
+    '.exp-grid .ag-body-horizontal-scroll-viewport, .exp-grid .ag-center-cols-viewport'
+  ).forEach((e) => { e.scrollLeft = x; })"""
+
+
+def test_no_header_or_cell_text_is_cut(page):
+    """Headers have fixed heights and only the name sizes its row: every text must still fit."""
+    page.open("/explorar")
+    _wait_grid(page, ALL_IDS)
+    cut: set[str] = set()
+    width = page.evaluate(
+        "() => document.querySelector('.exp-grid .ag-center-cols-container').scrollWidth"
+    )
+    for x in range(0, width + 300, 300):  # columns out of view are not rendered
+        page.evaluate(SCROLL_GRID_JS, x)
+        page.wait_for_timeout(150)
+        cut |= set(page.evaluate(CUT_TEXTS_JS))
+    assert not cut, f"texts cut in the grid: {sorted(cut)}"

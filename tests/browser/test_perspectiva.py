@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from pesem.loader import Dataset, get_dataset
 from tests.browser.test_report_variants import visible_text
+from tests.conftest import GRID_CODES_JS
 from tests.test_report_variants import translator
 
 META = get_dataset().meta
@@ -32,12 +33,6 @@ COUNTS = {
     "deterioro": 6,
     "no_calculable": 5,
 }
-
-GRID_CODES_JS = """() => Array.from(
-    document.querySelectorAll('.exp-grid .ag-pinned-left-cols-container .ag-row')
-  )
-  .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
-  .map(row => row.querySelector('[col-id="indicator_id"]').innerText.trim())"""
 
 
 def _csv_rows(path: str) -> list[dict[str, str]]:
@@ -82,6 +77,7 @@ def test_summary_to_outlook_to_filtered_explorer(page):
     # on to the explorer, filtered by the category
     page.locator("#out-conteos li[data-progress='deterioro']").get_by_role("link").click()
     page.wait_for_url(re.compile(r"/explorar\?progreso=deterioro$"))
+    page.locator("#exp-tabla").scroll_into_view_if_needed()  # the grid mounts when near
     page.wait_for_function(
         "expected => JSON.stringify((" + GRID_CODES_JS + ")()) === JSON.stringify(expected)",
         arg=DETERIORO,

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DASH_SETTLED_JS, _same_origin
+from tests.conftest import DASH_SETTLED_JS, _same_origin, mount_near
 
 VIEWPORTS = {"390x844": (390, 844), "360x740": (360, 740)}
 #: The navbar collapsed: brand and toggler on one line (Bootstrap's navbar is 56 px).
@@ -158,6 +158,7 @@ def _open(page: Any, path: str) -> None:
     page.wait_for_load_state("networkidle")
     if path not in SERVER_PAGES:
         page.wait_for_function(DASH_SETTLED_JS)
+        mount_near(page)
 
 
 def make_interactive(page: Any) -> None:
