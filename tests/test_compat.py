@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import app as dashboard
-from components.page_bundles import DEFERRED
+from components.page_bundles import DEFERRED, UNNEEDED
 from web.compat import drop_scripts, script_sources
 
 
@@ -36,3 +36,12 @@ def test_dash_writes_one_script_tag_per_deferred_library(dash_scripts, library):
     without = drop_scripts(dash_scripts, [DEFERRED[library]])
     assert DEFERRED[library] not in without
     assert len(script_sources(without)) == len(sources) - 1
+
+
+@pytest.mark.parametrize("fragment", UNNEEDED)
+def test_the_unneeded_scripts_are_in_dashs_index_and_not_in_ours(dash_scripts, fragment):
+    """Dash still writes them (else the fragment went stale), and no page we serve has them."""
+    assert sum(fragment in src for src in script_sources(dash_scripts)) == 1, dash_scripts[:500]
+    for path in ("/", "/explorar", "/nope"):
+        served = dashboard.server.test_client().get(path).get_data(as_text=True)
+        assert fragment not in served, path

@@ -14,7 +14,7 @@ from typing import Any
 from dash import Dash
 from flask import has_request_context, request
 
-from components.page_bundles import DEFERRED, page_bundles, page_preloads
+from components.page_bundles import DEFERRED, UNNEEDED, page_bundles, page_preloads
 from components.routing import page_for
 from web import chart_images
 from web.compat import drop_scripts
@@ -31,8 +31,9 @@ def preload_links(urls: list[str], prefix: str = "/") -> str:
 
 
 def strip_scripts(scripts: str, keep: frozenset[str]) -> str:
-    """Dash's script tags without the deferred libraries not in ``keep``."""
-    return drop_scripts(scripts, [DEFERRED[name] for name in DEFERRED if name not in keep])
+    """Dash's script tags without the unneeded ones and the deferred libraries not in ``keep``."""
+    deferred = [DEFERRED[name] for name in DEFERRED if name not in keep]
+    return drop_scripts(scripts, [*UNNEEDED, *deferred])
 
 
 def install(app: Dash) -> None:
