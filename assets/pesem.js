@@ -338,11 +338,15 @@
     }
     var slot = document.getElementById(clientside.callback_context.outputs_list.id);
     var fitted = forWidth(data, slot ? slot.clientWidth : window.innerWidth);
-    if (document.getElementById(options.id)) {
-      clientside.set_props(options.id, fitted);
+    if (document.getElementById(options.props.id)) {
+      clientside.set_props(options.props.id, fitted);
       return clientside.no_update;
     }
-    return { namespace: "dash_ag_grid", type: "AgGrid", props: Object.assign({}, options, fitted) };
+    return {
+      namespace: options.namespace,
+      type: options.type,
+      props: Object.assign({}, options.props, fitted),
+    };
   }
 
   window.dash_clientside = window.dash_clientside || {};

@@ -89,8 +89,9 @@ DEFAULT_COLUMN: Final = {
 }
 # Header rows have fixed heights (two lines of a wrapped header fit) and only the pinned name
 # sizes its row: AG Grid measures every auto-height cell with a forced layout, and columns out of
-# view (virtualised) would change row heights while scrolling. Lighthouse mobile, same run:
-# see docs/architecture.md ("/explorar").
+# view (virtualised) would change row heights while scrolling. The mount's longest task at 4x
+# CPU, 412 px: 1.72 -> 1.22 s (docs/architecture.md, "Speed"). Widths: no text is cut
+# (tests/browser/test_explorar.py).
 GRID_OPTIONS: Final = {
     "domLayout": "autoHeight",
     "headerHeight": 56,
@@ -322,26 +323,23 @@ def column_defs(
 
 
 def grid_options(grid_id: str) -> dict[str, Any]:
-    """The grid's fixed props: sortable, filterable, one Tab stop, Spanish texts."""
-    return {
-        "id": grid_id,
-        "defaultColDef": dict(DEFAULT_COLUMN),
-        "getRowId": "params.data.indicator_id",
-        "dashGridOptions": dict(GRID_OPTIONS),
-        "columnSize": None,
-        "className": "exp-grid",
-        "style": {"width": "100%"},
-    }
+    """The grid without its data, as Dash's component JSON (``namespace``, ``type``, ``props``):
+    sortable, filterable, one Tab stop, Spanish texts."""
+    fixed = dag.AgGrid(
+        id=grid_id,
+        defaultColDef=dict(DEFAULT_COLUMN),
+        getRowId="params.data.indicator_id",
+        dashGridOptions=dict(GRID_OPTIONS),
+        columnSize=None,
+        className="exp-grid",
+        style={"width": "100%"},
+    )
+    return dict(fixed.to_plotly_json())
 
 
 def grid_data(row_data: list[dict[str, Any]], columns: list[dict]) -> dict[str, Any]:
     """The grid's props that follow the filters: its rows and columns."""
     return {"rowData": row_data, "columnDefs": columns}
-
-
-def grid(grid_id: str, row_data: list[dict[str, Any]], columns: list[dict]) -> dag.AgGrid:
-    """The indicators' grid, as :func:`grid_slot` mounts it in the browser."""
-    return dag.AgGrid(**grid_options(grid_id), **grid_data(row_data, columns))
 
 
 class GridIds(NamedTuple):
@@ -355,7 +353,8 @@ class GridIds(NamedTuple):
 
 
 def grid_slot(ids: GridIds, row_data: list[dict[str, Any]], columns: list[dict]) -> html.Div:
-    """Where the grid mounts once it nears the screen.
+    """Where the indicators' grid (:func:`grid_options`, :func:`grid_data`) mounts once it
+    nears the screen.
 
     Mounting AG Grid with every row is one long task (seconds on a phone); below the fold it
     waits until the reader scrolls near it: ``assets/pesem.js`` (``data-mount-near``) sets the

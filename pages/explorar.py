@@ -72,10 +72,10 @@ dash.register_page(
     nav_label="Explorar",
     # The grid's library is served only with this page (components/page_bundles.py).
     bundles=("dash_ag_grid",),
-    # Its chart stays interactive: with a picture the grid's first render landed in one long
-    # task (Lighthouse, same run: mobile 69 vs 73, desktop 70 vs 99; bench/README.md).
+    # Its chart stays interactive: as a picture it would be rendered per filter combination,
+    # and measured no better (Lighthouse mobile, same run, 82 vs 82).
     static_charts=False,
-    # ...but plotly.js is not announced in the head: its chart sits under the grid, and the
+    # ...but plotly.js is not announced in the head: the chart sits under the grid, and the
     # preload pulled 1 MB into the first paint (Lighthouse mobile, same run: FCP 3.3 -> 1.1 s).
     preload=(),
 )
@@ -120,6 +120,7 @@ GRID_IDS = explorer.GridIds(
     Ids.GRID_DATA.value,
     Ids.GRID_OPTIONS.value,
 )
+
 #: The download formats: (route extension, label, button id).
 DOWNLOADS: tuple[tuple[str, str, Ids], ...] = (
     ("csv", "CSV", Ids.CSV),

@@ -115,8 +115,9 @@ def mounted_grid(tree: Any, ids: Any) -> Any:
     import dash_ag_grid as dag
 
     options, data = by_id(tree, ids.options).data, by_id(tree, ids.data).data
-    assert options["id"] == ids.grid
-    return dag.AgGrid(**options, **data)
+    assert (options["namespace"], options["type"]) == ("dash_ag_grid", "AgGrid")
+    assert options["props"]["id"] == ids.grid
+    return dag.AgGrid(**options["props"], **data)
 
 
 def by_class(tree: Any, name: str) -> list[Any]:
