@@ -200,7 +200,7 @@ def table_from_spec(spec: Mapping[str, Any]) -> html.Table:
 
 def table_region_id(graph_id: GraphId) -> str:
     """The id of the box a chart's data table is built in, unique on the page like the graph's."""
-    return slot_id(graph_id).replace("chart-slot-", "chart-data-", 1)
+    return f"chart-data-{_graph_key(graph_id)}"
 
 
 def figure_height(figure: Mapping[str, Any]) -> int:
@@ -211,8 +211,13 @@ def figure_height(figure: Mapping[str, Any]) -> int:
 
 def slot_id(graph_id: GraphId) -> str:
     """The id of the element holding a chart's picture, unique on the page like the graph's."""
+    return f"chart-slot-{_graph_key(graph_id)}"
+
+
+def _graph_key(graph_id: GraphId) -> str:
+    """A short key of a graph id (string or dict id), the same in every worker."""
     name = graph_id if isinstance(graph_id, str) else json.dumps(dict(graph_id), sort_keys=True)
-    return f"chart-slot-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+    return hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
 def _aspect_style(pictures: tuple[Picture, ...]) -> dict[str, str]:
