@@ -301,8 +301,11 @@
 
   /* Pinned columns need room: where they would leave the rest under 50 px, AG Grid unpins them
      itself (keepPinnedColumnsNarrowerThanViewport), but only after drawing them pinned, about a
-     third of a phone's grid mount (profiled at 4x CPU). There they start unpinned instead. */
+     third of a phone's grid mount (profiled at 4x CPU). There they start unpinned instead, but
+     for the first one (the indicator's code) if it takes under 45 % of the grid: a phone
+     reader scrolling the values still sees which indicator a row is. */
   var CENTER_MIN_PX = 50;
+  var KEPT_SHARE = 0.45;
 
   function pinnedWidth(columns) {
     return columns.reduce(function (sum, column) {
@@ -311,21 +314,34 @@
     }, 0);
   }
 
-  function unpinned(columns) {
+  function firstPinned(columns) {
+    for (var i = 0; i < columns.length; i += 1) {
+      var found = columns[i].children ? firstPinned(columns[i].children) : null;
+      if (found || columns[i].pinned === "left") {
+        return found || columns[i];
+      }
+    }
+    return null;
+  }
+
+  function unpinned(columns, kept) {
     return columns.map(function (column) {
-      var copy = Object.assign({}, column, { pinned: null });
+      var copy = Object.assign({}, column, { pinned: column === kept ? column.pinned : null });
       if (column.children) {
-        copy.children = unpinned(column.children);
+        copy.children = unpinned(column.children, kept);
       }
       return copy;
     });
   }
 
   function forWidth(data, width) {
-    if (pinnedWidth(data.columnDefs || []) < width - CENTER_MIN_PX) {
+    var columns = data.columnDefs || [];
+    if (pinnedWidth(columns) < width - CENTER_MIN_PX) {
       return data;
     }
-    return Object.assign({}, data, { columnDefs: unpinned(data.columnDefs) });
+    var first = firstPinned(columns);
+    var kept = first && (first.width || 0) < width * KEPT_SHARE ? first : null;
+    return Object.assign({}, data, { columnDefs: unpinned(columns, kept) });
   }
 
   /* The grid's slot: the grid itself once near the screen (components/explorer.py,

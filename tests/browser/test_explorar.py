@@ -141,6 +141,16 @@ def test_grid_column_filter_narrows_the_count_and_the_download(page):
     page.assert_clean()
 
 
+PINNED_ROWS_JS = """() => ({
+    left: document.querySelectorAll('.exp-grid .ag-pinned-left-cols-container .ag-row').length,
+    right: document.querySelectorAll('.exp-grid .ag-pinned-right-cols-container .ag-row').length,
+})"""
+
+
+def _pinned_rows(page) -> dict[str, int]:
+    return page.evaluate(PINNED_ROWS_JS)
+
+
 def _named(ids: list[str], word: str) -> list[str]:
     return [i for i in ids if word.casefold() in NAMES[i].casefold()]
 
@@ -169,6 +179,8 @@ def test_grid_mounts_near_the_screen_and_keeps_its_column_filter(page):
     _wait_url(page, "/explorar?unidad=DGC")
     assert page.locator(".ag-root-wrapper").count() == 0
     assert _wait_grid(page, DGC) == DGC  # scrolls to it
+    # too narrow for every pinned column: only the code stays pinned
+    assert _pinned_rows(page) == {"left": len(DGC), "right": 0}
 
     other, word = _narrowing_word()
     page.locator('.ag-floating-filter[col-id="name"] input').first.fill(word)
@@ -243,6 +255,7 @@ def test_no_header_or_cell_text_is_cut(page):
     """Headers have fixed heights and only the name sizes its row: every text must still fit."""
     page.open("/explorar")
     _wait_grid(page, ALL_IDS)
+    assert _pinned_rows(page) == {"left": len(ALL_IDS), "right": len(ALL_IDS)}  # wide enough
     cut: set[str] = set()
     width = page.evaluate(
         "() => document.querySelector('.exp-grid .ag-center-cols-container').scrollWidth"
