@@ -276,7 +276,7 @@ def mount_near(page: Any) -> None:
     for slot in page.locator("[data-mount-near]").all():
         slot.scroll_into_view_if_needed()
         page.wait_for_function(
-            "id => !document.getElementById(id).querySelector('.exp-grid-wait')",
+            "id => !document.getElementById(id).querySelector('[data-mount-waiting]')",
             arg=slot.get_attribute("id"),
         )
     page.evaluate("() => window.scrollTo(0, 0)")
