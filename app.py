@@ -13,7 +13,6 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, clientside
 
 import web
 from components.navigation import nav_label, nav_pages
-from components.page_bundles import page_bundles
 from components.routing import is_page_path
 from components.theme import apply_theme
 from pesem.loader import get_dataset
@@ -101,12 +100,10 @@ def _toggler() -> html.Button:
 def _link(page: dict) -> html.Li:
     path = page["relative_path"]
     return html.Li(
-        # a page whose library the other pages leave out needs a new document
         dcc.Link(
             nav_label(page),
             id={"type": NavIds.LINK, "index": path},
             href=path,
-            refresh=bool(page_bundles(page)),
             className="nav-link",
         ),
         className="nav-item",

@@ -458,9 +458,12 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
 
    The same watch finds boxes with data-mount-near (e.g. the explorer's grid slot): when such a
    box comes within 100 px of the screen while it still shows its [data-mount-waiting] child,
-   the store its attribute names gets data=true through Dash's public set_props, and a callback
-   mounts the heavy part there. Boxes stay watched: the router may draw the page again (back
-   button) with a new store and the same box.
+   the library it names in data-mount-needs is loaded first (its script URL is in the head's
+   meta[name=pesem-library], components/page_bundles.py: no page carries that script), then the
+   store its data-mount-near names gets data=true through Dash's public set_props, and a
+   callback mounts the heavy part there. If the script fails, the waiting line shows the box's
+   data-mount-failed text and the next approach tries again. Boxes stay watched: the router may
+   draw the page again (back button) with a new store and the same box.
 
    It also ends the first paint: web/first_paint.py writes the page as HTML before the
    renderer's root and the CSS swaps the two in one frame once the renderer has drawn its page;
@@ -471,11 +474,45 @@ var locale={moduleType:"locale",name:"es",dictionary:{Autoscale:"Autoescalar","B
   var copy = document.querySelector(".first-paint");
   var root = copy ? copy.nextElementSibling : null;
 
+  var loading = {};
+
+  /* Run then() once window[name] exists: at once, or when its script has loaded. */
+  function withLibrary(name, then, failed) {
+    var meta = name && document.querySelector(
+      'meta[name="pesem-library"][data-library="' + name + '"]');
+    if (!name || window[name] || !meta) {
+      then();
+      return;
+    }
+    var script = loading[name];
+    if (!script) {
+      script = document.createElement("script");
+      script.src = meta.getAttribute("content");
+      script.addEventListener("error", function () {
+        delete loading[name];
+        script.remove();
+      });
+      loading[name] = script;
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", then);
+    script.addEventListener("error", failed);
+  }
+
   function mount(box) {
     var clientside = window.dash_clientside;
-    if (box.querySelector("[data-mount-waiting]") && clientside && clientside.set_props) {
-      clientside.set_props(box.getAttribute("data-mount-near"), { data: true });
+    var waiting = box.querySelector("[data-mount-waiting]");
+    if (!waiting || !clientside || !clientside.set_props || box.pesemMounting) {
+      return;
     }
+    box.pesemMounting = true;
+    withLibrary(box.getAttribute("data-mount-needs"), function () {
+      box.pesemMounting = false;
+      clientside.set_props(box.getAttribute("data-mount-near"), { data: true });
+    }, function () {
+      box.pesemMounting = false;
+      waiting.textContent = box.getAttribute("data-mount-failed") || waiting.textContent;
+    });
   }
 
   var near = "IntersectionObserver" in window

@@ -17,7 +17,7 @@ from dash import dcc, html
 from components.covid_recovery import later_span
 from components.covid_views import before_cell, pandemic_cell, value_cell
 from components.format import fmt_change, fmt_pct, unit_label
-from components.navigation import code_href, nav_label, nav_pages, page_link
+from components.navigation import code_href, nav_label, nav_pages
 from pesem import covid, vocabulary
 from pesem.covid import BEFORE_YEAR, PANDEMIC_YEAR
 from pesem.loader import Dataset
@@ -450,11 +450,11 @@ def unavailable(ds: Dataset, path: str) -> list[Any]:
         html.P("Los demás análisis del reporte siguen disponibles:"),
         html.Ul(
             [
-                html.Li(page_link(nav_label(page), href=page["relative_path"]))
+                html.Li(dcc.Link(nav_label(page), href=page["relative_path"]))
                 for page in nav_pages()
                 if page.get("path") != path
             ]
-            or [html.Li(page_link("Resumen", href="/"))],
+            or [html.Li(dcc.Link("Resumen", href="/"))],
             className="fs-5",
         ),
     ]

@@ -342,6 +342,13 @@ def grid_data(row_data: list[dict[str, Any]], columns: list[dict]) -> dict[str, 
     return {"rowData": row_data, "columnDefs": columns}
 
 
+#: The grid's library, loaded when the grid nears the screen (its window name, the package's).
+GRID_LIBRARY: Final = dag.__name__
+GRID_FAILED: Final = (
+    "No se pudo cargar la tabla. Revise su conexión y vuelva a desplazarse hasta aquí."
+)
+
+
 class GridIds(NamedTuple):
     """Ids of the grid and of what mounts it (:func:`grid_slot`)."""
 
@@ -357,9 +364,11 @@ def grid_slot(ids: GridIds, row_data: list[dict[str, Any]], columns: list[dict])
     nears the screen.
 
     Mounting AG Grid with every row is one long task (seconds on a phone); below the fold it
-    waits until the reader scrolls near it: ``assets/pesem.js`` (``data-mount-near``) sets the
-    near flag, and a clientside callback builds the grid from the two stores, or passes new
-    data to the mounted one.
+    waits until the reader scrolls near it: ``assets/pesem.js`` (``data-mount-near``) loads
+    AG Grid's library (``data-mount-needs``, :data:`components.page_bundles.ON_DEMAND`), then
+    sets the near flag, and a clientside callback builds the grid from the two stores, or
+    passes new data to the mounted one. If the library cannot be loaded, the waiting line says
+    so (``data-mount-failed``) and the next approach tries again.
     """
     waiting = html.P(
         "Cargando la tabla de indicadores…",
@@ -372,7 +381,14 @@ def grid_slot(ids: GridIds, row_data: list[dict[str, Any]], columns: list[dict])
             dcc.Store(id=ids.data, data=grid_data(row_data, columns)),
             dcc.Store(id=ids.options, data=grid_options(ids.grid)),
             html.Div(
-                waiting, id=ids.slot, className="exp-grid-slot", **{"data-mount-near": ids.near}
+                waiting,
+                id=ids.slot,
+                className="exp-grid-slot",
+                **{
+                    "data-mount-near": ids.near,
+                    "data-mount-needs": GRID_LIBRARY,
+                    "data-mount-failed": GRID_FAILED,
+                },
             ),
         ]
     )

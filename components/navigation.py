@@ -1,8 +1,4 @@
-"""Links between pages: the navbar's pages, breadcrumbs, code links, tab titles, not-found view.
-
-Every page reaches another one through these builders, so a link to a page that needs a new
-document (:func:`components.page_bundles.needs_full_load`) is always one.
-"""
+"""Links between pages: the navbar's pages, breadcrumbs, code links, tab titles, not-found view."""
 
 from __future__ import annotations
 
@@ -12,20 +8,10 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from components.page_bundles import needs_full_load
 from pesem import vocabulary
 from pesem.report import ReportMeta
 
 NOT_FOUND_HEADING = "Página no encontrada"
-
-
-def page_link(children: Any, href: str, **kwargs: Any) -> dcc.Link:
-    """A link to a page of the app: client-side, or a full load when the page needs it.
-
-    A page that renders a library left out of other pages' HTML (see
-    :mod:`components.page_bundles`) must be reached with a new document.
-    """
-    return dcc.Link(children, href=href, refresh=needs_full_load(href), **kwargs)
 
 
 def nav_pages() -> list[dict[str, Any]]:
@@ -79,9 +65,7 @@ def tab_title(label: str, meta: ReportMeta) -> str:
 
 
 def _section_links() -> list[html.Li]:
-    links = [
-        html.Li(page_link(nav_label(page), href=page["relative_path"])) for page in nav_pages()
-    ]
+    links = [html.Li(dcc.Link(nav_label(page), href=page["relative_path"])) for page in nav_pages()]
     return links or [html.Li(dcc.Link("Resumen", href=dash.get_relative_path("/")))]
 
 

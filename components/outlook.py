@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from components.cards import status_badge
 from components.format import fmt_value, shown_of_total
-from components.navigation import code_href, page_link
+from components.navigation import code_href
 from components.tables import responsive_table, table_header
 from components.theme import (
     MAX_CHART_ITEMS,
@@ -108,7 +108,7 @@ def counts_list(
         if n:
             parts += [
                 " · ",
-                page_link(
+                dcc.Link(
                     "ver en el explorador",
                     href=explorer_href(code),
                     className="out-count-link",

@@ -1,16 +1,16 @@
-"""Which component libraries and lazy chunks each page renders (the policy; web/ applies it).
+"""Which scripts each page carries: libraries loaded on demand, unneeded scripts, chunk preloads.
 
-Dash writes the main bundle of every imported component library into every page's HTML. Two of
-them are dead weight on most pages: dash-ag-grid's (1.3 MB, 0.36 MB compressed, plus its parse
-time: the largest script after plotly.js) renders only on ``/explorar``, and Dash's built-in
-DataTable bundle renders nowhere. A page names the libraries it renders with the registry key
-``bundles`` (``register_page(..., bundles=("dash_ag_grid",))``); the index HTML of any other
-URL leaves their scripts out (:mod:`web.page_bundles`).
+The policy; :mod:`web.page_bundles` applies it to the index HTML.
 
-The Dash renderer cannot load a library's main bundle later, so a document that started on
-another page must never *client-side* navigate to a page with ``bundles``: links to such a page
-are full page loads (:func:`needs_full_load`; the navbar and page links use it, and
-``tests/test_page_bundles.py`` walks every layout for a client-side link to one).
+Dash writes the main bundle of every imported component library into every page's HTML.
+dash-ag-grid's (1.3 MB, 0.36 MB compressed) renders only in ``/explorar``'s grid, which mounts
+only when the reader nears it (:func:`components.explorer.grid_slot`). So no page carries its
+script: the head names its URL (:func:`library_meta`) and ``assets/pesem.js`` loads it when a
+box that needs it (``data-mount-needs``) nears the screen, before the grid is mounted. The
+renderer resolves a component's library only when it draws one, so a library that arrives
+later works, and any page can link client-side to ``/explorar``. Lighthouse mobile, same run,
+3 runs each, medians, on ``/explorar``: TBT 512 -> 339 ms, performance 87 -> 92 (evaluating the
+bundle at load was one task of ~150 ms at 4x CPU).
 
 Pages also announce the lazily loaded chunks they render with ``<link rel="preload">``
 (registry key ``preload``, :data:`CHUNKS`; default: dcc.Graph's chunk and plotly.js). With
@@ -21,21 +21,33 @@ chart's picture and loads plotly.js only when the reader asks for the interactiv
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
-from components.routing import page_for
-
-#: Libraries left out of pages that do not list them, and the path fragment of their script.
-DEFERRED: Mapping[str, str] = {
+#: Libraries no page carries as a script: (name, the path fragment of their script). Their
+#: ``window`` name is the library name; a box with ``data-mount-needs="<name>"`` loads it.
+ON_DEMAND: Mapping[str, str] = {
     "dash_ag_grid": "/_dash-component-suites/dash_ag_grid/dash_ag_grid.",
-    "dash_table": "/_dash-component-suites/dash/dash_table/bundle.",
 }
 
-#: Scripts Dash writes into every page that no page needs: @babel/polyfill 7 (ES2015+ and
-#: regenerator for old browsers, e.g. IE 11; every browser the app supports has them natively).
-#: Left out on every page: Lighthouse mobile, same run, TBT -75 to -180 ms, performance +1 to +5
-#: on /, /covid and /explorar (the polyfill's promise carried the renderer's long tasks).
-UNNEEDED: tuple[str, ...] = ("/_dash-component-suites/dash/deps/polyfill@",)
+#: Scripts Dash writes into every page that no page needs:
+#: - @babel/polyfill 7 (ES2015+ and regenerator for old browsers, e.g. IE 11; every browser the
+#:   app supports has them natively). Lighthouse mobile, same run: TBT -75 to -180 ms,
+#:   performance +1 to +5 on /, /covid and /explorar (its promise carried the renderer's tasks);
+#: - Dash's DataTable bundle: no page renders a DataTable.
+UNNEEDED: tuple[str, ...] = (
+    "/_dash-component-suites/dash/deps/polyfill@",
+    "/_dash-component-suites/dash/dash_table/bundle.",
+)
+
+#: The ``<meta name>`` that carries an on-demand library's script URL (read by assets/pesem.js).
+LIBRARY_META = "pesem-library"
+
+
+def library_meta(name: str, url: str) -> str:
+    """The head's note of where an on-demand library's script is (``assets/pesem.js`` reads it)."""
+    return f'<meta name="{LIBRARY_META}" data-library="{escape(name)}" content="{escape(url)}">'
+
 
 #: Lazy chunks of dcc components, fetched only once the page's layout has arrived and the
 #: component mounts (dcc.Graph: its chunk, then plotly.js). A page lists the ones it renders
@@ -50,16 +62,6 @@ CHUNKS: Mapping[str, tuple[str, ...]] = {
     "markdown": ("/_dash-component-suites/dash/dcc/async-markdown.js",),
 }
 DEFAULT_PRELOAD: tuple[str, ...] = ("graph",)
-
-
-def page_bundles(page: Mapping[str, Any] | None) -> frozenset[str]:
-    """The deferred libraries a registered page renders (its ``bundles`` key)."""
-    return frozenset((page or {}).get("bundles") or ()) & frozenset(DEFERRED)
-
-
-def needs_full_load(path: str) -> bool:
-    """Whether a link to ``path`` must load a new document (its page renders a deferred library)."""
-    return bool(page_bundles(page_for(path)[0]))
 
 
 def page_preloads(

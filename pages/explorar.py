@@ -70,8 +70,6 @@ dash.register_page(
     order=3,
     nav=True,
     nav_label="Explorar",
-    # The grid's library is served only with this page (components/page_bundles.py).
-    bundles=("dash_ag_grid",),
     # Its chart stays interactive: as a picture it would be rendered per filter combination,
     # and measured no better (Lighthouse mobile, same run, 82 vs 82).
     static_charts=False,

@@ -15,11 +15,11 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from components.cards import status_badge
 from components.graph import chart_card
-from components.navigation import page_link, tab_title
+from components.navigation import tab_title
 from components.theme import PALETTE, axis_title, axis_title_height, empty_figure, under_plot
 from pesem import explore
 from pesem.loader import Dataset, get_dataset
@@ -183,7 +183,7 @@ def _unit_card(row: dict[str, Any], ds: Dataset) -> dbc.Col:
         ],
         className="h5 mb-0 d-flex justify-content-between gap-2",
     )
-    link = page_link(
+    link = dcc.Link(
         f"Ver {'su indicador' if n == 1 else f'sus {n} indicadores'} en el explorador →",
         href=explorer_href(unit),
         className="uni-link",
@@ -237,7 +237,7 @@ def _intro(units: pd.DataFrame, summary: pd.DataFrame, year: int) -> html.P:
             f"{len(summary)} indicadores del Anexo 6.1, con el estado de sus indicadores "
             f"en {year}. Un indicador a cargo de varias unidades{_shared_example(summary)} "
             "cuenta para cada una de ellas. Cada tarjeta lleva al ",
-            page_link("explorador", href=dash.get_relative_path("/explorar")),
+            dcc.Link("explorador", href=dash.get_relative_path("/explorar")),
             " filtrado por esa unidad.",
         ],
         className="lead",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import app as dashboard
-from components.page_bundles import DEFERRED, UNNEEDED
+from components.page_bundles import ON_DEMAND, UNNEEDED
 from web.compat import drop_scripts, script_sources
 
 
@@ -27,14 +27,14 @@ def dash_scripts() -> str:
     return seen["scripts"]
 
 
-@pytest.mark.parametrize("library", sorted(DEFERRED))
-def test_dash_writes_one_script_tag_per_deferred_library(dash_scripts, library):
-    """If Dash changes its script tags, the per-page bundles must fail here, not silently."""
+@pytest.mark.parametrize("library", sorted(ON_DEMAND))
+def test_dash_writes_one_script_tag_per_on_demand_library(dash_scripts, library):
+    """If Dash changes its script tags, the on-demand loading must fail here, not silently."""
     sources = script_sources(dash_scripts)
     assert any("dash_renderer" in src for src in sources), dash_scripts[:500]
-    assert sum(DEFERRED[library] in src for src in sources) == 1, sources
-    without = drop_scripts(dash_scripts, [DEFERRED[library]])
-    assert DEFERRED[library] not in without
+    assert sum(ON_DEMAND[library] in src for src in sources) == 1, sources
+    without = drop_scripts(dash_scripts, [ON_DEMAND[library]])
+    assert ON_DEMAND[library] not in without
     assert len(script_sources(without)) == len(sources) - 1
 
 

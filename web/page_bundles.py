@@ -1,4 +1,4 @@
-"""Per page index HTML: a library's script only with the pages that render it; chunk preloads.
+"""Per page index HTML: no on-demand library's script (its URL in a meta), chunk preloads.
 
 The policy (which page renders which library and chunk) is :mod:`components.page_bundles`;
 this module applies it to the index HTML through Dash's public ``interpolate_index`` override.
@@ -14,10 +14,10 @@ from typing import Any
 from dash import Dash
 from flask import has_request_context, request
 
-from components.page_bundles import DEFERRED, UNNEEDED, page_bundles, page_preloads
+from components.page_bundles import ON_DEMAND, UNNEEDED, library_meta, page_preloads
 from components.routing import page_for
 from web import chart_images
-from web.compat import drop_scripts
+from web.compat import drop_scripts, script_sources
 
 #: Chunks not announced while charts start as pictures (plotly.js loads on "Interactuar").
 STATIC_CHART_CHUNKS = frozenset({"graph"})
@@ -30,24 +30,38 @@ def preload_links(urls: list[str], prefix: str = "/") -> str:
     )
 
 
-def strip_scripts(scripts: str, keep: frozenset[str]) -> str:
-    """Dash's script tags without the unneeded ones and the deferred libraries not in ``keep``."""
-    deferred = [DEFERRED[name] for name in DEFERRED if name not in keep]
-    return drop_scripts(scripts, [*UNNEEDED, *deferred])
+def strip_scripts(scripts: str) -> str:
+    """Dash's script tags without the unneeded ones and the on-demand libraries'."""
+    return drop_scripts(scripts, [*UNNEEDED, *ON_DEMAND.values()])
+
+
+def library_metas(scripts: str) -> str:
+    """The head's notes of where each on-demand library's script is (from Dash's tags)."""
+    sources = script_sources(scripts)
+    return "".join(
+        library_meta(name, src)
+        for name, fragment in ON_DEMAND.items()
+        for src in sources
+        if fragment in src
+    )
 
 
 def install(app: Dash) -> None:
-    """Make ``app``'s index HTML carry only the deferred libraries of the requested page."""
+    """Make ``app``'s index HTML load the on-demand libraries on demand and preload the page's
+    chunks."""
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs: Any) -> str:
         page = page_for(request.path)[0] if has_request_context() else None
-        kwargs["scripts"] = strip_scripts(kwargs.get("scripts", ""), page_bundles(page))
+        scripts = kwargs.get("scripts", "")
+        kwargs["scripts"] = strip_scripts(scripts)
         prefix = app.config.requests_pathname_prefix or "/"
         static = chart_images.enabled() and (page or {}).get("static_charts") is not False
         leave_out = STATIC_CHART_CHUNKS if static else frozenset()
-        kwargs["css"] = kwargs.get("css", "") + preload_links(
-            page_preloads(page, leave_out), prefix
+        kwargs["css"] = (
+            kwargs.get("css", "")
+            + library_metas(scripts)
+            + preload_links(page_preloads(page, leave_out), prefix)
         )
         return interpolate(**kwargs)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import expect
 
+from components.explorer import GRID_FAILED
 from tests.conftest import GRID_CODES_JS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -193,6 +194,32 @@ def test_grid_mounts_near_the_screen_and_keeps_its_column_filter(page):
     assert page.locator('.ag-floating-filter[col-id="name"] input').first.input_value() == word
     assert page.locator(".ag-root-wrapper").count() == 1
     page.assert_clean()
+
+
+def test_grid_library_loads_on_demand_after_a_client_side_link(page):
+    """No page carries AG Grid's script: reached client-side from the summary, the explorer
+    loads it when the grid nears the screen. A failed load says so, and the next approach
+    tries again."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    script = "**/_dash-component-suites/dash_ag_grid/dash_ag_grid.*"
+    page.route(script, lambda route: route.abort())
+    page.open("/")
+    page.evaluate("() => { window.sameDocument = true; }")
+    page.locator("#navbar-toggler").click()
+    page.locator("#navbar-collapse .nav-link[href='/explorar']").click()
+    page.wait_for_url("**/explorar")
+    slot = page.locator("#exp-tabla")
+    expect(slot).to_contain_text("Cargando la tabla de indicadores")
+    slot.scroll_into_view_if_needed()
+    expect(slot).to_contain_text(GRID_FAILED)
+    assert page.locator(".ag-root-wrapper").count() == 0
+
+    page.unroute(script)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)  # the box leaves the observed area; coming back is a new approach
+    assert _wait_grid(page, ALL_IDS) == ALL_IDS  # scrolls to it
+    assert page.evaluate("() => window.sameDocument") is True  # no full page load
+    page.assert_clean(allow_console=("net::ERR_FAILED",))
 
 
 def test_copied_url_restores_view_and_back_steps_through_filters(page):
