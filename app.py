@@ -12,7 +12,7 @@ import dash
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, clientside_callback, dcc, html
 
 import web
-from components.navigation import nav_label, nav_pages
+from components.navigation import NAV_LINK, nav_label, nav_pages
 from components.routing import is_page_path
 from components.theme import apply_theme
 from pesem.loader import get_dataset
@@ -104,7 +104,7 @@ def _link(page: dict) -> html.Li:
             nav_label(page),
             id={"type": NavIds.LINK, "index": path},
             href=path,
-            className="nav-link",
+            className=NAV_LINK,
         ),
         className="nav-item",
     )
@@ -147,6 +147,7 @@ clientside_callback(
     Input(NavIds.LOCATION, "pathname"),
     State(NavIds.TOGGLER, "aria-expanded"),
     State({"type": NavIds.LINK, "index": ALL}, "href"),
+    State(NavIds.COLLAPSE, "className"),
 )
 
 

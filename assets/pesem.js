@@ -377,7 +377,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   pesem_navbar: {
     /* The toggler flips the menu; a new address (or the first load) closes it and marks the
        link of its page. */
-    update: function (togglerClicks, pathname, expanded, hrefs) {
+    update: function (togglerClicks, pathname, expanded, hrefs, menuClass) {
       const ctx = window.dash_clientside.callback_context;
       const fromToggler = ctx.triggered.some(function (t) {
         return t.prop_id === "navbar-toggler.n_clicks";
@@ -387,7 +387,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const links = hrefs.map(function (href) {
         return (href.replace(/\/+$/, "") || "/") === here ? "nav-link active" : "nav-link";
       });
-      const menu = "collapse navbar-collapse";  // app.COLLAPSE_CLASS
+      const menu = (menuClass || "").split(/\s+/).filter(function (name) {
+        return name && name !== "show";
+      }).join(" ");
       return [open ? menu + " show" : menu, open ? "true" : "false", links];
     },
   },

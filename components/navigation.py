@@ -12,6 +12,8 @@ from pesem import vocabulary
 from pesem.report import ReportMeta
 
 NOT_FOUND_HEADING = "Página no encontrada"
+#: Class of the navbar's links (app.py); the current page's also carries ``active``.
+NAV_LINK = "nav-link"
 
 
 def nav_pages() -> list[dict[str, Any]]:

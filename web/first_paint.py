@@ -15,17 +15,16 @@ them); :func:`install` wires it into Dash's public ``interpolate_index``.
 
 from __future__ import annotations
 
-import html as html_text
 import logging
 from collections.abc import Callable
 from typing import Any, Final
 
 import dash
-from dash import Dash, html
+from dash import Dash, dcc, html
 from dash.development.base_component import Component
 from flask import has_request_context, request
 
-from components.navigation import nav_pages
+from components.navigation import NAV_LINK
 from components.routing import is_page_path as is_page
 from components.routing import page_for
 from components.static_html import to_html
@@ -55,21 +54,27 @@ def _query() -> dict[str, Any]:
     return {k: v[0] if len(v) == 1 else v for k, v in request.args.lists()}
 
 
-def _fill(node: Any, page: Any, bar: list[Any]) -> Any:
-    """The shell with the page layout in ``dash.page_container`` and the ZIP bar filled."""
+def _with(node: Component, **props: Any) -> Component:
+    return type(node)(**{**node.to_plotly_json()["props"], **props})
+
+
+def _fill(node: Any, page: Any, bar: list[Any], path: str) -> Any:
+    """The shell with the page layout in ``dash.page_container``, the ZIP bar filled and the
+    navbar's link to ``path`` marked active (in the renderer's copy, the navbar's callback)."""
     if node is dash.page_container:
         return page
     if isinstance(node, list | tuple):
-        return [_fill(child, page, bar) for child in node]
+        return [_fill(child, page, bar, path) for child in node]
     if not isinstance(node, Component):
         return node
     if getattr(node, "id", None) == slides.BAR_ID:
         return html.Div(bar)
+    if isinstance(node, dcc.Link) and node.className == NAV_LINK and node.href == path:
+        return _with(node, className=f"{NAV_LINK} active")
     children = getattr(node, "children", None)
     if children is None or isinstance(children, str | int | float):
         return node
-    spec = node.to_plotly_json()
-    return type(node)(**{**spec["props"], "children": _fill(children, page, bar)})
+    return _with(node, children=_fill(children, page, bar, path))
 
 
 def page_html(app: Dash, path: str, search: str) -> str:
@@ -79,15 +84,7 @@ def page_html(app: Dash, path: str, search: str) -> str:
         return ""
     layout = page["layout"](**variables, **_query())
     bar = slides.bar_children(path, search, is_page)
-    shell = to_html(_fill(app.layout, layout, bar))
-    for nav in nav_pages():
-        href = html_text.escape(nav["relative_path"])
-        if nav["relative_path"] == path:
-            shell = shell.replace(
-                f'<a class="nav-link" href="{href}">',
-                f'<a class="nav-link active" href="{href}">',
-                1,
-            )
+    shell = to_html(_fill(app.layout, layout, bar, path))
     return f'<div class="{COPY_CLASS}">{shell}</div>'
 
 
