@@ -344,6 +344,10 @@ def grid_data(row_data: list[dict[str, Any]], columns: list[dict]) -> dict[str, 
 
 #: The grid's library, loaded when the grid nears the screen (its window name, the package's).
 GRID_LIBRARY: Final = dag.__name__
+GRID_NO_SCRIPT: Final = (
+    "La tabla necesita JavaScript. Los botones de descarga de arriba entregan los mismos "
+    "indicadores en CSV o Excel."
+)
 GRID_FAILED: Final = (
     "No se pudo cargar la tabla. Revise su conexión y vuelva a desplazarse hasta aquí."
 )
@@ -375,13 +379,15 @@ def grid_slot(ids: GridIds, row_data: list[dict[str, Any]], columns: list[dict])
         className="exp-grid-wait text-body-secondary",
         **{"data-mount-waiting": ""},
     )
+    # the server's first paint shows the slot too; without JavaScript it stays as it is
+    no_script = html.Noscript(html.P(GRID_NO_SCRIPT, className="exp-grid-wait"))
     return html.Div(
         [
             dcc.Store(id=ids.near, data=False),
             dcc.Store(id=ids.data, data=grid_data(row_data, columns)),
             dcc.Store(id=ids.options, data=grid_options(ids.grid)),
             html.Div(
-                waiting,
+                [waiting, no_script],
                 id=ids.slot,
                 className="exp-grid-slot",
                 **{

@@ -118,6 +118,9 @@ def _dcc(kind: str, props: Mapping[str, Any]) -> str:
         return element("a", keep, to_html(props.get("children")))
     if kind == "Loading":
         return to_html(props.get("children"))
+    if kind == "Input":  # e.g. a download form's hidden fields: the form works without scripts
+        keep = ("type", "name", "value", "placeholder", "className", "style", "disabled")
+        return element("input", {k: props.get(k) for k in keep})
     return element("div", {k: props.get(k) for k in ("className", "style")})
 
 

@@ -9,6 +9,7 @@ import pytest
 from dash import dcc, html
 
 from components.static_html import ISLAND_ATTR, island, to_html
+from pesem import explore
 from web import first_paint
 
 
@@ -133,6 +134,8 @@ def test_the_index_carries_the_page_before_its_scripts(index, path, text):
 def test_explorer_query_reaches_the_copy(index):
     copy = _copy(index("/explorar?unidad=DGC"))
     assert '<input class="form-check-input" type="checkbox" value="DGC" checked>' in copy
+    # the download form's hidden filter field: the form posts the filters without scripts
+    assert f'<input type="hidden" name="{explore.KEY_QUERY}" value="unidad=DGC">' in copy
 
 
 def test_unknown_pages_and_failing_layouts_get_no_copy(index, monkeypatch):

@@ -9,12 +9,15 @@ shots: the live server draws them with plotly (static pictures off), the copy le
 
 from __future__ import annotations
 
+import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
 
+from components.explorer import GRID_NO_SCRIPT
 from tests.conftest import DASH_SETTLED_JS
 
 PHONE = {"width": 390, "height": 844}
@@ -68,3 +71,29 @@ def test_page_shows_before_scripts_and_is_swapped_in_place(browser, live_server,
         f"{path}: the first screen changed when the renderer took over "
         f"({changed} pixels in {diff.getbbox()})"
     )
+
+
+def test_explorer_without_scripts_says_so_and_still_downloads(browser, live_server):
+    """Without JavaScript the grid cannot mount: its box says so in a <noscript>, and the
+    download form (plain HTML, filled by the server with the URL's filters) still gives the
+    filtered rows. (Playwright turns scripts off after the parser has decided how to read a
+    <noscript>, so the test reads the element instead of its rendering.)"""
+    context = browser.new_context(
+        viewport=PHONE, java_script_enabled=False, accept_downloads=True, locale="es-PE"
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/explorar?unidad=DGC")
+        assert (
+            GRID_NO_SCRIPT
+            in page.locator("#exp-tabla noscript, .exp-grid-slot noscript").first.text_content()
+        )
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Descargar CSV").click()
+        download = info.value
+        assert download.suggested_filename == "pesem-rree-2020_indicadores_DGC.csv"
+        rows = csv.DictReader(io.StringIO(Path(download.path()).read_text("utf-8-sig")))
+        units = {row["indicator_id"]: row["responsible_unit"] for row in rows}
+        assert units and all("DGC" in value.split(", ") for value in units.values()), units
+    finally:
+        context.close()
