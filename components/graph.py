@@ -26,7 +26,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -76,13 +76,28 @@ class StaticChart:
 #: ``(figure JSON text, height) -> StaticChart | None``: the server's pictures of a figure.
 StaticCharts = Callable[[str, int], StaticChart | None]
 _static_charts: list[StaticCharts] = []
+#: ``() -> hashable``: changes whenever ``source`` may answer differently (pictures added).
+_pictures_versions: list[Callable[[], Hashable]] = []
 
 
-def use_static_charts(source: StaticCharts | None) -> None:
-    """Make :func:`chart_card` ask ``source`` for a figure's pictures (None: never)."""
+def use_static_charts(
+    source: StaticCharts | None, version: Callable[[], Hashable] | None = None
+) -> None:
+    """Make :func:`chart_card` ask ``source`` for a figure's pictures (None: never); ``version``
+    tells when its answers may have changed (:func:`pictures_version`)."""
     _static_charts.clear()
+    _pictures_versions.clear()
     if source is not None:
         _static_charts.append(source)
+        if version is not None:
+            _pictures_versions.append(version)
+
+
+def pictures_version() -> Hashable:
+    """A token that changes when a card built now may differ from one built before (pictures
+    added since): part of the key of every memo that keeps cards, so that a layout built while
+    its pictures were still being rendered is not kept interactive for the process's life."""
+    return _pictures_versions[0]() if _pictures_versions else None
 
 
 # Buttons that upload the chart to a third party or are of no use to this audience.

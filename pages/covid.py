@@ -35,7 +35,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from components import covid_passages, covid_sections, covid_views
+from components import covid_passages, covid_sections, covid_views, graph
 from components.navigation import breadcrumbs, tab_title
 from pesem import covid
 from pesem.loader import Dataset, get_dataset
@@ -120,7 +120,8 @@ def content(ds: Dataset, mode: str, scope: str) -> list[Any]:
     crumbs = breadcrumbs([("Resumen", "/"), (NAME, None)])
     if covid.missing_years(ds):
         return [crumbs, *covid_sections.unavailable(ds, PATH)]
-    charts, table = _view(ds, mode, scope)  # the same objects the toggles' callback answers
+    # the same objects the toggles' callback answers
+    charts, table = _view(ds, mode, scope, graph.pictures_version())
     return [
         dcc.Location(id=Ids.LOCATION.value, refresh=False),
         crumbs,
@@ -144,15 +145,7 @@ def layout(**query: Any) -> html.Div:
     """The COVID-19 page in the view of the URL query (``vista``, ``alcance``; see the module
     docstring); invalid values show the default view."""
     mode, scope = covid.parse_view(query)
-    return html.Div(_content(get_dataset(), mode, scope), className="covid-page")
-
-
-# Static data, four possible views: building one takes 0.4 s ("Solo OES") to 1.4 s ("Todos",
-# 12 charts) of figure work (measured on this machine), so each is built once per worker and
-# the toggles' callback (_view) answers with the same chart and table objects.
-@functools.lru_cache(maxsize=8)
-def _content(ds: Dataset, mode: str, scope: str) -> list[Any]:
-    return content(ds, mode, scope)
+    return html.Div(content(get_dataset(), mode, scope), className="covid-page")
 
 
 # --------------------------------------------------------------------------- callbacks
@@ -195,12 +188,15 @@ def sync_view(search: Any, mode: Any, scope: Any, pathname: Any) -> tuple[Any, A
 )
 def update(mode: str | None, scope: str | None) -> tuple[list[Any], html.Div]:
     """Presentation or scope changed (clicked, or set from the URL): redraw charts and table."""
-    return _view(get_dataset(), _mode(mode), _scope(scope))
+    return _view(get_dataset(), _mode(mode), _scope(scope), graph.pictures_version())
 
 
+# Static data, four possible views: building one takes 0.4 s ("Solo OES") to 1.4 s ("Todos",
+# 12 charts) of figure work (measured on this machine), so each is built once per worker (and
+# again once its pictures exist: ``_pictures``, see components.graph.pictures_version) and the
+# page and the toggles' callback answer with the same chart and table objects.
 @functools.lru_cache(maxsize=8)
-def _view(ds: Dataset, mode: str, scope: str) -> tuple[list[Any], html.Div]:
-    # Charts and table of a view, built once per worker (see _content).
+def _view(ds: Dataset, mode: str, scope: str, _pictures: Any) -> tuple[list[Any], html.Div]:
     comp = covid.filter_scope(covid.comparison(ds), scope)
     return covid_views.chart_cards(ds, mode, scope), covid_sections.comparison_table(
         comp, Ids.TABLE

@@ -264,6 +264,24 @@ def test_every_default_chart_of_every_page_gets_its_pictures(store, fresh_pages)
         assert not left, (page["path"], variables, left)
 
 
+def test_a_page_served_before_its_pictures_exist_gets_them_once_rendered(store, fresh_pages):
+    """Right after a start the workers answer while the pictures are being rendered: the
+    server's memos (layouts, /covid's views) must not keep those interactive cards."""
+    figures = chart_images.default_figures(["/", "/covid"])
+    graph.use_static_charts(store.static_chart, store.version)
+    registry = {page["path"]: page for page in dash.page_registry.values()}
+
+    def graphs(path: str) -> list:
+        return [n for n in walk(registry[path]["layout"]()) if isinstance(n, dcc.Graph)]
+
+    before = store.version()
+    assert graphs("/") and graphs("/covid")  # no pictures yet: interactive
+    for text, height in figures.values():
+        fill(store, text, height)
+    assert store.version() != before
+    assert not graphs("/") and not graphs("/covid")
+
+
 @pytest.mark.parametrize(("enabled", "preloaded"), [("1", False), ("0", True)])
 def test_plotly_is_preloaded_only_when_charts_are_not_pictures(monkeypatch, enabled, preloaded):
     monkeypatch.setenv("PESEM_STATIC_CHARTS", enabled)

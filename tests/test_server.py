@@ -454,6 +454,17 @@ def test_layout_memo_keys_by_url_keywords_and_is_bounded():
     assert layout.cache_info().currsize == 2  # maxsize: the oldest URL was dropped
 
 
+def test_layout_memo_builds_again_when_its_version_changes():
+    from web.layouts import memoized
+
+    version = [1]
+    layout = memoized(lambda **kwargs: object(), version=lambda: version[0])
+    first = layout(code="OES.01")
+    assert layout(code="OES.01") is first
+    version[0] = 2  # e.g. the chart pictures were rendered since
+    assert layout(code="OES.01") is not first
+
+
 def test_registered_layouts_are_memoized_and_page_modules_are_not(dash_app):
     import sys
 

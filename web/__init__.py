@@ -28,6 +28,7 @@ from dash import Dash, dcc
 from flask import request
 from werkzeug.exceptions import NotFound
 
+from components import graph
 from components.routing import is_page_path
 from web import (
     api,
@@ -72,7 +73,7 @@ def install(app: Dash) -> None:
             raise NotFound()
 
     first_paint.install(app)  # the page as HTML in the index (before layouts: memoized too)
-    layouts.install(dash.page_registry)
+    layouts.install(dash.page_registry, version=graph.pictures_version)
     errors.install(server, lambda: app.callback_map, router_location_id())
     routes.install(server)
     deck.install(server, is_page_path)  # the presenter deck (slides + charts, web/deck/)

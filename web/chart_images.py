@@ -10,8 +10,11 @@ reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_prop
   screen: the text in an SVG shrinks with the picture, so a phone gets a narrow rendering).
   Other states (the explorer's filters, another COVID view) stay interactive.
 * **When**: never during a request. gunicorn's ``when_ready`` starts :func:`start_prerender`
-  (``python -m web.chart_images`` in the background); a card built before its pictures exist is
-  the interactive chart, as it is when Chromium is missing or a rendering failed.
+  (:func:`main` in the background); a card built before its pictures exist is the
+  interactive chart, as it is when Chromium is missing or a rendering failed. The server's
+  memos of cards are keyed by :meth:`ImageStore.version` (the folder's modification time,
+  through :func:`components.graph.pictures_version`): a page asked for during the pre-render
+  gets its pictures on the next visit once they exist.
 * **Cache**: ``$PESEM_CHART_CACHE`` (default ``.cache/charts``), file names from the SHA-256 of
   the figure's JSON and the renderer's versions (a figure that changes with the data gets a new
   name; a restart renders nothing already there); written to a temporary file then renamed, so
@@ -117,6 +120,14 @@ class ImageStore:
             self._complete.add(key)
             return True
         return False
+
+    def version(self) -> int | None:
+        """The folder's modification time (ns): every picture written changes it (a rename
+        into the folder); None before the folder exists."""
+        try:
+            return self.folder.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
 
     def static_chart(self, text: str, height: int) -> graph.StaticChart | None:
         """The card's pictures of a figure if they are all on disk (``chart_card`` asks)."""
@@ -279,11 +290,14 @@ def prerender(only: Collection[str] = ()) -> int:
 
 
 def start_prerender() -> subprocess.Popen[bytes] | None:
-    """``python -m web.chart_images`` in the background (gunicorn's ``when_ready``)."""
+    """:func:`main` in the background (gunicorn's ``when_ready``): imported, not ``-m``, which
+    would run this module a second time beside the copy ``web`` imports (a RuntimeWarning)."""
     if not enabled():
         return None
     return subprocess.Popen(  # noqa: S603 - our own module with this interpreter
-        [sys.executable, "-m", "web.chart_images"], cwd=ROOT, stdin=subprocess.DEVNULL
+        [sys.executable, "-c", "import sys, web.chart_images as c; sys.exit(c.main())"],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -315,7 +329,7 @@ def install(app: Dash) -> None:
     if not enabled():
         graph.use_static_charts(None)
         return
-    graph.use_static_charts(store.static_chart)
+    graph.use_static_charts(store.static_chart, store.version)
 
 
 def main(argv: Iterable[str] | None = None) -> int:

@@ -7,17 +7,20 @@ with a layout already built 3.6-4.5 ms. Without the memo the router's p95 was 36
 against bench's budget of 15 ms, and the home page's router callback could not reach the
 200 requests/s budget (2 workers × 1000 / 30 ms ≈ 67).
 
-It is valid because a layout is a pure function of its URL (path variables and query) and of the
-dataset, which is loaded once and never changes while the process runs. Each page keeps its
-:data:`MAX_LAYOUTS` most recent URLs (typed queries cannot grow it without bound). Only the
-router sees the memo: it wraps the ``layout`` of the registry entries, not the page modules'
-own functions, which tests call directly.
+It is valid because a layout is a pure function of its URL (path variables and query), of the
+dataset, which is loaded once and never changes while the process runs, and of the chart
+pictures on disk (a card whose pictures are not rendered yet is the interactive chart): the key
+holds :func:`components.graph.pictures_version`, so a layout built during the pre-render right
+after a start is built again once the pictures exist, instead of staying interactive. Each
+page keeps its :data:`MAX_LAYOUTS` most recent URLs (typed queries cannot grow it without
+bound). Only the router sees the memo: it wraps the ``layout`` of the registry entries, not the
+page modules' own functions, which tests call directly.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Hashable, Mapping, MutableMapping
 from typing import Any, Final
 
 MAX_LAYOUTS: Final = 64
@@ -38,25 +41,32 @@ def _key(kwargs: Mapping[str, Any]) -> tuple[tuple[str, Any], ...] | None:
     return tuple(items)
 
 
-def memoized(build: Layout, maxsize: int = MAX_LAYOUTS) -> Layout:
-    """``build(**kwargs)`` remembered per distinct ``kwargs`` (LRU of ``maxsize``)."""
+def memoized(
+    build: Layout, maxsize: int = MAX_LAYOUTS, version: Callable[[], Hashable] = lambda: None
+) -> Layout:
+    """``build(**kwargs)`` remembered per distinct ``kwargs`` and ``version()`` (LRU of
+    ``maxsize``)."""
 
     @functools.lru_cache(maxsize=maxsize)
-    def from_key(key: tuple[tuple[str, Any], ...]) -> Any:
+    def from_key(key: tuple[tuple[str, Any], ...], _version: Hashable) -> Any:
         return build(**{name: list(v) if isinstance(v, tuple) else v for name, v in key})
 
     @functools.wraps(build)
     def layout(**kwargs: Any) -> Any:
         key = _key(kwargs)
-        return build(**kwargs) if key is None else from_key(key)
+        return build(**kwargs) if key is None else from_key(key, version())
 
     layout.cache_info = from_key.cache_info  # type: ignore[attr-defined]
     return layout
 
 
-def install(registry: Mapping[str, MutableMapping[str, Any]]) -> None:
-    """Memoize the ``layout`` function of every registered page (``dash.page_registry``)."""
+def install(
+    registry: Mapping[str, MutableMapping[str, Any]],
+    version: Callable[[], Hashable] = lambda: None,
+) -> None:
+    """Memoize the ``layout`` function of every registered page (``dash.page_registry``),
+    keyed by its URL keywords and ``version()``."""
     for page in registry.values():
         build = page.get("layout")
         if callable(build) and not hasattr(build, "cache_info"):
-            page["layout"] = memoized(build)
+            page["layout"] = memoized(build, version=version)

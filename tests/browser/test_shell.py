@@ -10,6 +10,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 NOT_FOUND_CONSOLE = "status of 404"
 
 
@@ -143,7 +145,7 @@ def test_chart_card_data_table(page):
     assert details.count() == 1, "the chart card has no data table"
     details.locator("summary").click()
     table = details.locator("table")
-    assert table.is_visible()
+    expect(table).to_be_visible()  # built on "toggle" through set_props: wait for it
     assert table.locator("caption").count() == 1
     assert table.locator("thead th[scope=col]").count() >= 1
     page.assert_clean()
