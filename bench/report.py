@@ -367,6 +367,14 @@ def _floor_delta(r: dict[str, Any], floor: dict[str, Any] | None) -> str:
     return ", ".join(parts)
 
 
+def _spread(r: dict[str, Any]) -> str:
+    """ " median of 5, TBT 120-240" for a result of repeated runs, "" for one run."""
+    tbts = [run["total-blocking-time"] for run in r.get("runs") or [] if run.get("performance")]
+    if len(tbts) < 2:
+        return ""
+    return f" median of {len(tbts)}, TBT {min(tbts):.0f}-{max(tbts):.0f}"
+
+
 def _lighthouse_rows(res: dict[str, Any], b: Budgets) -> list[Row]:
     rows: list[Row] = []
     lh = res.get("lighthouse", {})
@@ -401,7 +409,7 @@ def _lighthouse_rows(res: dict[str, Any], b: Budgets) -> list[Row]:
                 item,
                 "performance · accessibility (LCP, TBT)",
                 f"{r['performance']:.0f} · {r['accessibility']:.0f} "
-                f"({_num(lcp and lcp / 1000, 2)} s, {_num(tbt, 0)} ms)",
+                f"({_num(lcp and lcp / 1000, 2)} s, {_num(tbt, 0)} ms){_spread(r)}",
                 "floor" if r["server"] == "floor" else "",
                 _floor_delta(r, floors.get(r["preset"])),
                 *(lighthouse_verdict(r, floors.get(r["preset"]), b) if is_app else ("", "INFO")),

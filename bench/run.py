@@ -72,6 +72,7 @@ class Settings:
     lighthouse: bool
     lighthouse_presets: tuple[str, ...]
     lighthouse_only: bool
+    lighthouse_runs: int
     growth_sectors: int
     growth_years: int
     wait_quiet: float
@@ -94,6 +95,7 @@ class Settings:
             lighthouse=not args.skip_lighthouse,
             lighthouse_presets=("mobile",) if quick else ("mobile", "desktop"),
             lighthouse_only=bool(args.lighthouse_only),
+            lighthouse_runs=args.lighthouse_runs or (1 if quick else 5),
             growth_sectors=5 if quick else 20,
             growth_years=2 if quick else 5,
             wait_quiet=args.wait_quiet if args.wait_quiet is not None else (0 if quick else 120),
@@ -112,9 +114,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--lighthouse-only",
         action="store_true",
-        help="only Lighthouse: the floor and every main page, mobile and desktop (~8 min)",
+        help="only Lighthouse: the floor and every main page, mobile and desktop (~20 min)",
     )
     p.add_argument("--runs", type=int, help="first-visit loads per page (median reported)")
+    p.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        help="Lighthouse runs per page and preset, interleaved with the floor's (median "
+        "reported; default 5, 1 with --quick)",
+    )
     p.add_argument("--requests", type=int, help="timed requests per callback row")
     p.add_argument(
         "--wait-quiet",
@@ -269,21 +277,27 @@ def run_lighthouse(
         targets.insert(0, ("baseline", base_srv, "/"))
     if s.quick:
         targets = [("app", app_srv, paths[0])] if paths else []
-    out = []
-    if not s.quick:
-        # The framework's floor: Dash without charts (bench/floor_app.py), same server setup.
-        with servers.running("floor", FLOOR_TARGET, log_dir) as floor_srv:
-            for preset in s.lighthouse_presets:
-                log(f"lighthouse ({preset}): floor /")
-                res = lighthouse.run(floor_srv.base_url, "/", preset)
-                out.append({"server": "floor", **asdict(res)})
-                log(f"  performance {res.performance} accessibility {res.accessibility}")
-    for name, srv, path in targets:
-        for preset in s.lighthouse_presets:
-            log(f"lighthouse ({preset}): {name} {path}")
-            res = lighthouse.run(srv.base_url, path, preset)
-            out.append({"server": name, **asdict(res)})
-            log(f"  performance {res.performance} accessibility {res.accessibility} {res.error}")
+    with contextlib.ExitStack() as stack:
+        if not s.quick:
+            # The framework's floor: Dash without charts (bench/floor_app.py), same server
+            # setup, measured in every round with the pages (a drift of the machine hits both).
+            floor_srv = stack.enter_context(servers.running("floor", FLOOR_TARGET, log_dir))
+            targets.insert(0, ("floor", floor_srv, "/"))
+        runs: dict[tuple[str, str, str], list[lighthouse.LighthouseResult]] = {}
+        for round_ in range(1, s.lighthouse_runs + 1):
+            for name, srv, path in targets:
+                for preset in s.lighthouse_presets:
+                    log(f"lighthouse ({preset}) {round_}/{s.lighthouse_runs}: {name} {path}")
+                    res = lighthouse.run(srv.base_url, path, preset)
+                    runs.setdefault((name, path, preset), []).append(res)
+                    log(
+                        f"  performance {res.performance} accessibility {res.accessibility} "
+                        f"{res.error}"
+                    )
+    out = [
+        {"server": name, **asdict(lighthouse.median(results))}
+        for (name, _, _), results in runs.items()
+    ]
     return out, None
 
 
