@@ -9,6 +9,7 @@ values registers ``path_exists=callable(**path_variables)``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -52,3 +53,21 @@ def is_page_path(path: str) -> bool:
         return False
     path_exists = page.get("path_exists")
     return bool(path_exists(**variables)) if callable(path_exists) else True
+
+
+def page_path(page: Mapping[str, Any], variables: Mapping[str, str]) -> str:
+    """The URL path of a registered page for its path variables."""
+    path = str(page.get("path_template") or page["path"])
+    for name, value in variables.items():
+        path = path.replace(f"<{name}>", value)
+    return path
+
+
+def split_keywords(
+    page: Mapping[str, Any], keywords: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keywords Dash's router passes to a page's ``layout``, split into the page's path
+    variables and its query."""
+    names = set(_VARIABLE.findall(str(page.get("path_template") or "")))
+    variables = {k: v for k, v in keywords.items() if k in names}
+    return variables, {k: v for k, v in keywords.items() if k not in names}

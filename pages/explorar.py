@@ -70,11 +70,9 @@ dash.register_page(
     order=3,
     nav=True,
     nav_label="Explorar",
-    # Its chart stays interactive: as a picture it would be rendered per filter combination,
-    # and measured no better (Lighthouse mobile, same run, 82 vs 82).
-    static_charts=False,
-    # ...but plotly.js is not announced in the head: the chart sits under the grid, and the
-    # preload pulled 1 MB into the first paint (Lighthouse mobile, same run: FCP 3.3 -> 1.1 s).
+    # Nothing announced in the head, not even plotly.js when charts are interactive: the
+    # chart sits under the grid, and the preload pulled 1 MB into the first paint
+    # (Lighthouse mobile, same run: FCP 3.3 -> 1.1 s).
     preload=(),
 )
 

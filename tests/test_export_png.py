@@ -374,10 +374,30 @@ def test_a_browser_that_cannot_start_is_a_render_error(monkeypatch, tmp_path):
 # --------------------------------------------------------------------------- shell button
 
 
-def test_shell_has_the_bar_before_the_pages():
-    nodes = list(_walk(dashboard.app.layout))
-    ids = [getattr(c, "id", None) for c in nodes]
-    assert ids.index(slides.BAR_ID) < nodes.index(dash.page_container)
+def _registry_layout(path: str, **query: str) -> list[Any]:
+    page, variables = page_for(path)
+    with dashboard.server.test_request_context("/"):
+        return list(_walk(page["layout"](**variables, **query)))
+
+
+def _bars(nodes: list[Any]) -> list[Any]:
+    return [n for n in nodes if "png-zip" in (getattr(n, "className", "") or "")]
+
+
+def test_the_bar_opens_every_page_with_charts_and_follows_its_query(monkeypatch):
+    """In the page's layout (router and first paint alike), not a callback on the URL."""
+    monkeypatch.setattr(slides, "chromium_path", lambda: "/usr/bin/chromium")
+    nodes = _registry_layout("/oes/OES.02")
+    [bar] = _bars(nodes)
+    assert nodes.index(bar) < min(i for i, n in enumerate(nodes) if type(n).__name__ == "H1")
+    assert bar.children[0].href == f"{slides.ZIP_ROUTE}?pagina=%2Foes%2FOES.02"
+    [bar] = _bars(_registry_layout("/covid", vista="abs", alcance="todos"))
+    url = urlsplit(bar.children[0].href)
+    assert url.path == slides.ZIP_ROUTE
+    assert parse_qs(url.query) == {"pagina": ["/covid"], "vista": ["abs"], "alcance": ["todos"]}
+    assert not _bars(_registry_layout("/calidad"))  # no charts, no bar
+    assert not _bars(_registry_layout("/oes/OES.09"))  # not a page: its 404 content only
+    assert not [c for c in dashboard.app.callback_map if "png-zip" in c]
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,7 @@ reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_prop
   folder (a lock file), so replicas started together render each chart once.
 * **Route** ``GET /graficos/<name>``: only names of that form (:data:`NAME`), from that folder;
   ``Cache-Control: public, max-age=<a year>, immutable``; 404 otherwise.
-* ``PESEM_STATIC_CHARTS=0`` turns it all off (interactive charts, no rendering); a page
-  registered with ``static_charts=False`` keeps its charts interactive (/explorar: measured in
-  bench/, a picture there made the phone's first visit slower, its grid being the cost).
+* ``PESEM_STATIC_CHARTS=0`` turns it all off (interactive charts, no rendering).
 """
 
 from __future__ import annotations
@@ -53,6 +51,7 @@ from dash import Dash
 from flask import Flask, Response, abort, send_from_directory
 
 from components import graph
+from components.routing import page_path
 from pesem.loader import get_dataset
 from web.render import RenderError, chromium_path, render_images
 
@@ -165,8 +164,6 @@ def page_paths() -> list[tuple[Mapping[str, Any], dict[str, str]]]:
     codes = [*ds.oes["oes_code"], *ds.aes["aes_code"]]
     found: list[tuple[Mapping[str, Any], dict[str, str]]] = []
     for page in dash.page_registry.values():
-        if page.get("static_charts") is False:  # the page keeps its charts interactive
-            continue
         template = page.get("path_template")
         if not template:
             found.append((page, {}))
@@ -176,14 +173,6 @@ def page_paths() -> list[tuple[Mapping[str, Any], dict[str, str]]]:
         if len(variables) == 1:
             found += [(page, {variables[0]: c}) for c in codes if exists(**{variables[0]: c})]
     return found
-
-
-def page_path(page: Mapping[str, Any], variables: Mapping[str, str]) -> str:
-    """The URL path of a registered page for its path variables."""
-    path = str(page.get("path_template") or page["path"])
-    for name, value in variables.items():
-        path = path.replace(f"<{name}>", value)
-    return path
 
 
 def default_figures(only: Collection[str] = ()) -> dict[str, tuple[str, int]]:

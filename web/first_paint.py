@@ -3,8 +3,8 @@
 On a phone the Dash renderer draws a page only after ~400 KB of scripts, the layout and the
 router's answer: Lighthouse mobile put the largest paint at ~3.8 s on every page, 0.6 s after a
 chartless Dash page, and no change to the pages could move it. The server knows which page the
-URL asks for, so it writes that page, the same components the router answers with (the shell,
-the ZIP bar and the page layout, from the same memo), as HTML into the index. The reader sees the
+URL asks for, so it writes that page, the same components the router answers with (the shell
+and the page layout, from the same memo), as HTML into the index. The reader sees the
 page at once; when the renderer has drawn its own copy, two CSS rules (assets/app.css, "first
 paint") hide the server's copy and show the renderer's in the same frame; assets/pesem.js then
 removes the copy from the document. Without JavaScript the page stays readable.
@@ -28,7 +28,6 @@ from components.navigation import NAV_LINK
 from components.routing import is_page_path as is_page
 from components.routing import page_for
 from components.static_html import to_html
-from web import slides
 
 log = logging.getLogger(__name__)
 
@@ -58,33 +57,30 @@ def _with(node: Component, **props: Any) -> Component:
     return type(node)(**{**node.to_plotly_json()["props"], **props})
 
 
-def _fill(node: Any, page: Any, bar: list[Any], path: str) -> Any:
-    """The shell with the page layout in ``dash.page_container``, the ZIP bar filled and the
-    navbar's link to ``path`` marked active (in the renderer's copy, the navbar's callback)."""
+def _fill(node: Any, page: Any, path: str) -> Any:
+    """The shell with the page layout in ``dash.page_container`` and the navbar's link to
+    ``path`` marked active (in the renderer's copy, the navbar's callback)."""
     if node is dash.page_container:
         return page
     if isinstance(node, list | tuple):
-        return [_fill(child, page, bar, path) for child in node]
+        return [_fill(child, page, path) for child in node]
     if not isinstance(node, Component):
         return node
-    if getattr(node, "id", None) == slides.BAR_ID:
-        return html.Div(bar)
     if isinstance(node, dcc.Link) and node.className == NAV_LINK and node.href == path:
         return _with(node, className=f"{NAV_LINK} active")
     children = getattr(node, "children", None)
     if children is None or isinstance(children, str | int | float):
         return node
-    return _with(node, children=_fill(children, page, bar, path))
+    return _with(node, children=_fill(children, page, path))
 
 
-def page_html(app: Dash, path: str, search: str) -> str:
-    """The copy of the page at ``path`` (with its query ``search``), or "" for an unknown page."""
+def page_html(app: Dash, path: str) -> str:
+    """The copy of the page at ``path`` (with the request's query), or "" for an unknown page."""
     page, variables = page_for(path)
     if not page or not is_page(path):
         return ""
     layout = page["layout"](**variables, **_query())
-    bar = slides.bar_children(path, search, is_page)
-    shell = to_html(_fill(app.layout, layout, bar, path))
+    shell = to_html(_fill(app.layout, layout, path))
     return f'<div class="{COPY_CLASS}">{shell}</div>'
 
 
@@ -97,7 +93,7 @@ def install(app: Dash) -> None:
     def interpolate_index(**kwargs: Any) -> str:
         if has_request_context():
             try:
-                copy = page_html(app, request.path, request.query_string.decode("latin-1"))
+                copy = page_html(app, request.path)
             except Exception:  # a copy is a bonus: the renderer still draws the page
                 log.exception("first paint of %s failed", request.path)
                 copy = ""

@@ -56,8 +56,7 @@ def install(app: Dash) -> None:
         scripts = kwargs.get("scripts", "")
         kwargs["scripts"] = strip_scripts(scripts)
         prefix = app.config.requests_pathname_prefix or "/"
-        static = chart_images.enabled() and (page or {}).get("static_charts") is not False
-        leave_out = STATIC_CHART_CHUNKS if static else frozenset()
+        leave_out = STATIC_CHART_CHUNKS if chart_images.enabled() else frozenset()
         kwargs["css"] = (
             kwargs.get("css", "")
             + library_metas(scripts)

@@ -17,9 +17,11 @@ give the same picture, byte for byte.
   one browser per request, closed when the request's charts are done. Without Chromium the
   routes answer 503 and the ZIP button says why.
 
-``install(app, resolve_page)`` registers the routes and adds the bar above every page with charts
-(filled from the URL; nothing to add to pages): "Descargar todos los gráficos" and "Descargar
-presentación" (the page's deck, web/deck.py; on ``/`` also the whole report's deck).
+``install(app, resolve_page)`` registers the routes and puts the bar at the top of every page
+with charts (nothing to add to pages): "Descargar todos los gráficos" and "Descargar
+presentación" (the page's deck, web/deck.py; on ``/`` also the whole report's deck). The bar is
+part of the page's layout, built from the router's keywords, not a callback on the URL: that was
+one more request, dcc.Location and React pass on every first visit.
 """
 
 from __future__ import annotations
@@ -36,11 +38,11 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, html
 from flask import Flask, Response, request
 
 from components.graph import CHART_PARAM, PNG_ROUTE, safe_filename
-from components.routing import page_for
+from components.routing import page_for, page_path, split_keywords
 from components.slide import (
     SLIDE_HEIGHT,
     SLIDE_SCALE,
@@ -74,7 +76,7 @@ BAD_PARAMS_MESSAGE: Final = "Parámetros de la página no válidos."
 RENDER_FAILED_MESSAGE: Final = (
     "No se pudieron generar las imágenes de los gráficos en el servidor. Intente de nuevo."
 )
-#: Id of the shell's bar that holds the ZIP button (filled by the callback of :func:`install`).
+#: Id prefix of the bar's elements (its status line, the reason its buttons are disabled).
 BAR_ID: Final = "shell-png-zip"
 PNG_OPTIONS: Final = {
     "format": "png",
@@ -497,38 +499,24 @@ def bar_children(pathname: Any, search: Any, resolve_page: ResolvePage) -> list[
     return [download_all_button(pathname, query)]
 
 
-def _insert_before_pages(node: Any, bar: Any) -> bool:
-    """Put ``bar`` right before ``dash.page_container`` in the layout tree (True if done)."""
-    children = getattr(node, "children", None)
-    if children is dash.page_container:
-        node.children = [bar, children]
-        return True
-    if isinstance(children, list):
-        for index, child in enumerate(children):
-            if child is dash.page_container:
-                children.insert(index, bar)
-                return True
-            if _insert_before_pages(child, bar):
-                return True
-    elif children is not None and not isinstance(children, str | int | float):
-        return _insert_before_pages(children, bar)
-    return False
+def with_bar(page: Mapping[str, Any], resolve_page: ResolvePage) -> Callable[..., Any]:
+    """The registry ``layout`` of ``page`` with the bar (:func:`bar_children`) on top, built
+    from the keywords Dash's router passes (path variables and query)."""
+    build = page.get("layout")
+
+    def layout(**kwargs: Any) -> Any:
+        content = build(**kwargs) if callable(build) else build
+        variables, query = split_keywords(page, kwargs)
+        bar = bar_children(page_path(page, variables), urlencode(query, doseq=True), resolve_page)
+        if not bar:
+            return content
+        return [*bar, *(content if isinstance(content, list) else [content])]
+
+    return layout
 
 
 def install(app: Dash, resolve_page: ResolvePage) -> None:
-    """Routes + the shell's ZIP bar: call once in app.py, after ``app.layout`` is set."""
+    """Routes + the ZIP bar of every registered page: call once in app.py."""
     register(app.server, resolve_page)
-    location_id, content_id = f"{BAR_ID}-url", f"{BAR_ID}-boton"
-    bar = html.Div(
-        [dcc.Location(id=location_id, refresh=False), html.Div(id=content_id)], id=BAR_ID
-    )
-    if not _insert_before_pages(app.layout, bar):
-        raise RuntimeError("slides.install: dash.page_container not found in app.layout")
-
-    @app.callback(
-        Output(content_id, "children"),
-        Input(location_id, "pathname"),
-        Input(location_id, "search"),
-    )
-    def update_png_zip_bar(pathname: Any, search: Any) -> list[Any]:
-        return bar_children(pathname, search, resolve_page)
+    for page in dash.page_registry.values():
+        page["layout"] = with_bar(page, resolve_page)

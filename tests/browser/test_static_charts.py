@@ -1,8 +1,8 @@
 """Static charts in Chromium: the server's picture first, the plotly chart on "Interactuar".
 
 One server (gunicorn.conf.py, static charts on) over a cache folder holding the pictures of
-/perspectiva only (``python -m web.chart_images --page /perspectiva``) and no Chromium of its
-own to render the rest (``BROWSER_PATH`` points nowhere): /perspectiva shows pictures, /unidades
+/perspectiva and /explorar only (``python -m web.chart_images --page …``) and no Chromium of
+its own to render the rest (``BROWSER_PATH`` points nowhere): /perspectiva shows pictures, /unidades
 (no picture available) shows its interactive chart at once.
 """
 
@@ -35,7 +35,7 @@ def static_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cache = folder / "charts"
     env = {**os.environ, "PESEM_CHART_CACHE": str(cache), "PESEM_STATIC_CHARTS": "1"}
     subprocess.run(
-        [sys.executable, "-m", "web.chart_images", "--page", "/perspectiva"],
+        [sys.executable, "-m", "web.chart_images", "--page", "/perspectiva", "--page", "/explorar"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -116,6 +116,24 @@ def test_a_large_screen_loads_the_chart_when_it_scrolls_into_view(browser, stati
         page.mouse.wheel(0, 400)
         page.wait_for_function(CHART_DRAWN_JS)
         assert "/graficos/" in " ".join(seen["requests"])
+        assert not seen["errors"] and not seen["external"], seen
+    finally:
+        page.context.close()
+
+
+def test_the_explorer_starts_with_a_picture_and_a_filter_draws_the_chart(browser, static_server):
+    """Its default chart is a picture (plotly.js was most of its phone's first visit); a
+    filtered state has no picture, so the chart that follows a filter is interactive."""
+    page, seen = _open(browser, static_server, "/explorar", 390, 844)
+    try:
+        page.wait_for_function(PICTURES_LOADED_JS)
+        assert page.locator("#exp-grafico-caja img.chart-image").count() == 1
+        assert not _plotly_requests(seen), "plotly.js loaded before the reader asked"
+        page.locator("#exp-unidad input[type=checkbox][value='DGC']").check()
+        page.wait_for_function(CHART_DRAWN_JS)
+        assert page.locator("#exp-grafico-caja img.chart-image").count() == 0
+        drawn = page.locator("#exp-grafico-caja .js-plotly-plot").inner_text()
+        assert "OES.03-1" in drawn and "OES.01" not in drawn  # DGC's indicators only
         assert not seen["errors"] and not seen["external"], seen
     finally:
         page.context.close()
