@@ -69,11 +69,6 @@ class ReportMeta:
         """The plan's final year (alias of ``plan_end``)."""
         return self.plan_end
 
-    @property
-    def brand(self) -> str:
-        """Short identity for the navbar: plan and period · sector abbreviation · year followed."""
-        return f"{self.plan} · {self.sector_short} · Seguimiento {self.year}"
-
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> ReportMeta:
         """Validate report.yaml's mapping; :class:`ReportMetaError` names the first bad key."""

@@ -366,7 +366,8 @@ def test_report_yaml_has_every_key_the_loader_validates():
     written = metadata.report_yaml(meta, "UE", "r.md", "0" * 64)
     content = yaml.safe_load(written)
     assert tuple(content) == metadata.KEY_ORDER
-    assert ReportMeta.from_mapping(content).brand == "PESEM 2015-2021 · RR.EE. · Seguimiento 2020"
+    meta = ReportMeta.from_mapping(content)
+    assert (meta.plan, meta.sector_short, meta.year) == ("PESEM 2015-2021", "RR.EE.", 2020)
 
 
 def test_default_executing_unit_is_the_most_frequent():

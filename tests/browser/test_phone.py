@@ -194,6 +194,8 @@ def test_page_reads_on_a_phone(phone: Any, path: str) -> None:
     # the navbar: one line, its links behind the toggler, which opens and closes it
     navbar = phone.locator("nav.navbar").bounding_box()
     assert navbar["height"] <= COLLAPSED_NAVBAR_PX, navbar
+    brand = phone.locator("nav.navbar .navbar-brand").first
+    assert brand.evaluate("e => e.scrollWidth <= e.clientWidth"), "the brand is cut short"
     toggler, link = _menu(phone, path)
     assert toggler.is_visible() and not link.is_visible()
     assert _expanded(phone, path, toggler) == "false"
