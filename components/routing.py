@@ -63,11 +63,16 @@ def page_path(page: Mapping[str, Any], variables: Mapping[str, str]) -> str:
     return path
 
 
+def path_variables(page: Mapping[str, Any]) -> list[str]:
+    """The names of a registered page's path variables (``/oes/<code>`` → ``["code"]``)."""
+    return _VARIABLE.findall(str(page.get("path_template") or ""))
+
+
 def split_keywords(
     page: Mapping[str, Any], keywords: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The keywords Dash's router passes to a page's ``layout``, split into the page's path
     variables and its query."""
-    names = set(_VARIABLE.findall(str(page.get("path_template") or "")))
+    names = set(path_variables(page))
     variables = {k: v for k, v in keywords.items() if k in names}
     return variables, {k: v for k, v in keywords.items() if k not in names}

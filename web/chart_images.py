@@ -51,7 +51,7 @@ from dash import Dash
 from flask import Flask, Response, abort, send_from_directory
 
 from components import graph
-from components.routing import page_path
+from components.routing import page_path, path_variables
 from pesem.loader import get_dataset
 from web.render import RenderError, chromium_path, render_images
 
@@ -164,11 +164,10 @@ def page_paths() -> list[tuple[Mapping[str, Any], dict[str, str]]]:
     codes = [*ds.oes["oes_code"], *ds.aes["aes_code"]]
     found: list[tuple[Mapping[str, Any], dict[str, str]]] = []
     for page in dash.page_registry.values():
-        template = page.get("path_template")
-        if not template:
+        variables = path_variables(page)
+        if not variables:
             found.append((page, {}))
             continue
-        variables = re.findall(r"<([^<>]+)>", str(template))
         exists = page.get("path_exists") or (lambda **_: True)
         if len(variables) == 1:
             found += [(page, {variables[0]: c}) for c in codes if exists(**{variables[0]: c})]
