@@ -27,16 +27,18 @@ takes the same keys. As on /explorar (see its module docstring for how Dash 4's
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Final
 
 import dash
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import covid_passages, covid_sections, covid_views, graph
 from components.navigation import breadcrumbs, tab_title
+from components.routing import page_location
 from pesem import covid
 from pesem.loader import Dataset, get_dataset
 from pesem.report import ReportMeta
@@ -115,15 +117,18 @@ def export_figures(**params: Any) -> list[tuple[str, go.Figure]]:
     return [(chart.stem, chart.figure) for chart in charts]
 
 
-def content(ds: Dataset, mode: str, scope: str) -> list[Any]:
-    """The page's body for ``ds`` in a view: the comparison, or why there is none."""
+def content(
+    ds: Dataset, mode: str, scope: str, query: Mapping[str, Any] | None = None
+) -> list[Any]:
+    """The page's body for ``ds`` in a view (``query``: the URL's, which chose it): the
+    comparison, or why there is none."""
     crumbs = breadcrumbs([("Resumen", "/"), (NAME, None)])
     if covid.missing_years(ds):
         return [crumbs, *covid_sections.unavailable(ds, PATH)]
     # the same objects the toggles' callback answers
     charts, table = _view(ds, mode, scope, graph.pictures_version())
     return [
-        dcc.Location(id=Ids.LOCATION.value, refresh=False),
+        page_location(Ids.LOCATION.value, PATH, query or {}),
         crumbs,
         *covid_sections.heading(ds),
         covid_sections.kpis(ds, covid.comparison(ds), f"#{Ids.PASSAGES}", Ids.KPIS),
@@ -145,7 +150,7 @@ def layout(**query: Any) -> html.Div:
     """The COVID-19 page in the view of the URL query (``vista``, ``alcance``; see the module
     docstring); invalid values show the default view."""
     mode, scope = covid.parse_view(query)
-    return html.Div(content(get_dataset(), mode, scope), className="covid-page")
+    return html.Div(content(get_dataset(), mode, scope, query), className="covid-page")
 
 
 # --------------------------------------------------------------------------- callbacks

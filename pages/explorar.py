@@ -51,6 +51,7 @@ from dash.exceptions import PreventUpdate
 
 from components import explorer
 from components.navigation import tab_title
+from components.routing import page_location
 from pesem import explore, outlook
 from pesem.explore import Filters
 from pesem.loader import get_dataset
@@ -255,7 +256,7 @@ def layout(**query: Any) -> html.Div:
     state = view(filters)
     return html.Div(
         [
-            dcc.Location(id=Ids.LOCATION.value, refresh=False),
+            page_location(Ids.LOCATION.value, PATH, query),
             dcc.Store(id=Ids.STORE.value, data=explore.to_store(filters)),
             html.H1("Explorar indicadores", className="h2"),
             html.P(

@@ -135,6 +135,18 @@ def test_layout_has_controls_charts_and_table():
     assert isinstance(location, dcc.Location) and location.refresh is False
 
 
+def test_location_already_holds_the_address_of_the_view():
+    # Set, the Location does not copy the browser's address when it mounts: no sync_view round
+    # trip on a first visit. Its search is what sync_view compares a toggled view's query with.
+    default = by_id(page.layout(), page.Ids.LOCATION)
+    assert (default.pathname, default.search, default.refresh) == ("/covid", "", False)
+    location = by_id(page.layout(vista="abs", alcance="todos"), page.Ids.LOCATION)
+    assert (location.pathname, location.search) == ("/covid", "?vista=abs&alcance=todos")
+    # a toggle back to percentages pushes the query of the new view
+    pushed = _sync(MODE, search=location.search, mode="pct", scope="todos")
+    assert pushed == ("?alcance=todos", no_update, no_update)
+
+
 def test_layout_restores_the_view_of_the_url():
     tree = page.layout(vista="abs", alcance="todos")
     assert (by_id(tree, page.Ids.MODE).value, by_id(tree, page.Ids.SCOPE).value) == (

@@ -91,6 +91,22 @@ def test_layout_from_query_is_filtered():
     assert by_id(page, Ids.STORE.value).data["units"] == ["DGC"]
 
 
+def test_location_already_holds_the_address_of_the_view():
+    # Set, the Location does not copy the browser's address when it mounts: no sync_filters
+    # round trip on a first visit. Its search is the URL's, as the browser would have copied it.
+    location = by_id(explorar.layout(unidad=["DGC", "DAC"], nivel="AES"), Ids.LOCATION.value)
+    assert (location.pathname, location.refresh) == ("/explorar", False)
+    assert location.search == "?unidad=DGC&unidad=DAC&nivel=AES"
+    assert by_id(explorar.layout(), Ids.LOCATION.value).search == ""
+
+
+def test_clear_after_a_link_with_garbage_pushes_the_empty_query():
+    page = explorar.layout(unidad="NOEXISTE")
+    search = by_id(page, Ids.LOCATION.value).search
+    out = _sync([f"{Ids.CLEAR.value}.n_clicks"], search=search, clear=1)
+    assert out[0] == "" and out[-2] == []  # the URL loses the garbage, and so does the notice
+
+
 def _label(option: dict) -> str:
     label = option["label"]
     return label if isinstance(label, str) else text_of(label)

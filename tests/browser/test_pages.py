@@ -167,3 +167,19 @@ def test_code_variants(page, path, code, charts):
     assert code in _h1(page)
     page.wait_for_function("c => document.title.startsWith(c)", arg=code)
     page.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["/covid?vista=abs", "/explorar?unidad=DGC&nivel=AES", "/"])
+def test_a_first_visit_asks_the_server_once(page, path):
+    """The router's request is the only callback request: a page's own dcc.Location already
+    holds the address (components.routing.page_location), so no URL-sync callback runs to
+    draw a view the layout has drawn already."""
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.post_data or "") if "_dash-update-component" in r.url else None,
+    )
+    page.open(path)
+    page.wait_for_timeout(500)  # a late Location update would have been sent by now
+    assert len(posts) == 1 and "_pages_content" in posts[0], posts
+    page.assert_clean()
