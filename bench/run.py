@@ -215,9 +215,9 @@ def prerender_charts(notes: list[str]) -> None:
     """Render the static charts (web/chart_images.py) before the app starts, as a server that
     has run once has them: the measured pages show pictures, and no background rendering
     competes with the measurements."""
-    log("static charts: python -m web.chart_images")
+    log("static charts: python -m web.prerender")
     proc = subprocess.run(
-        [sys.executable, "-m", "web.chart_images"],
+        [sys.executable, "-m", "web.prerender"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_prop
   screen: the text in an SVG shrinks with the picture, so a phone gets a narrow rendering).
   Other states (the explorer's filters, another COVID view) stay interactive.
 * **When**: never during a request. gunicorn's ``when_ready`` starts :func:`start_prerender`
-  (:func:`main` in the background); a card built before its pictures exist is the
+  (``python -m web.prerender`` in the background); a card built before its pictures exist is the
   interactive chart, as it is when Chromium is missing or a rendering failed. The server's
   memos of cards are keyed by :meth:`ImageStore.version` (the folder's modification time,
   through :func:`components.graph.pictures_version`): a page asked for during the pre-render
@@ -27,7 +27,6 @@ reader presses "Interactuar" (``assets/pesem.js``, with Dash's public ``set_prop
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import hashlib
@@ -40,7 +39,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
@@ -278,12 +277,12 @@ def prerender(only: Collection[str] = ()) -> int:
 
 
 def start_prerender() -> subprocess.Popen[bytes] | None:
-    """:func:`main` in the background (gunicorn's ``when_ready``): imported, not ``-m``, which
-    would run this module a second time beside the copy ``web`` imports (a RuntimeWarning)."""
+    """``python -m web.prerender`` (:func:`prerender` for every page) in the background
+    (gunicorn's ``when_ready``)."""
     if not enabled():
         return None
     return subprocess.Popen(  # noqa: S603 - our own module with this interpreter
-        [sys.executable, "-c", "import sys, web.chart_images as c; sys.exit(c.main())"],
+        [sys.executable, "-m", "web.prerender"],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
     )
@@ -318,24 +317,3 @@ def install(app: Dash) -> None:
         graph.use_static_charts(None)
         return
     graph.use_static_charts(store.static_chart, store.version)
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    """Pre-render every page's default-state charts into the cache folder."""
-    parser = argparse.ArgumentParser(prog="python -m web.chart_images", description=__doc__)
-    parser.add_argument(
-        "--page", action="append", default=[], help="only this page path (repeatable)"
-    )
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s chart_images %(message)s")
-    for noisy in ("kaleido", "choreographer", "logistro"):  # a line per browser step
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    importlib.import_module("app")  # the pages and their registry, as the server has them
-    from web import chart_images  # the module the app installed (this file runs as __main__)
-
-    chart_images.prerender(args.page)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

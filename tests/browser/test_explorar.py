@@ -148,8 +148,16 @@ PINNED_ROWS_JS = """() => ({
 })"""
 
 
-def _pinned_rows(page) -> dict[str, int]:
-    return page.evaluate(PINNED_ROWS_JS)
+def _pinned_rows(page, wanted: dict[str, int]) -> dict[str, int]:
+    """The pinned containers' row counts, once they are ``wanted`` or after 5 s (AG Grid draws
+    the pinned rows in its own frames, after the centre's)."""
+    rows: dict[str, int] = {}
+    for _ in range(50):
+        rows = page.evaluate(PINNED_ROWS_JS)
+        if rows == wanted:
+            break
+        page.wait_for_timeout(100)
+    return rows
 
 
 def _named(ids: list[str], word: str) -> list[str]:
@@ -181,7 +189,8 @@ def test_grid_mounts_near_the_screen_and_keeps_its_column_filter(page):
     assert page.locator(".ag-root-wrapper").count() == 0
     assert _wait_grid(page, DGC) == DGC  # scrolls to it
     # too narrow for every pinned column: only the code stays pinned
-    assert _pinned_rows(page) == {"left": len(DGC), "right": 0}
+    wanted = {"left": len(DGC), "right": 0}
+    assert _pinned_rows(page, wanted) == wanted
 
     other, word = _narrowing_word()
     page.locator('.ag-floating-filter[col-id="name"] input').first.fill(word)
@@ -282,7 +291,8 @@ def test_no_header_or_cell_text_is_cut(page):
     """Headers have fixed heights and only the name sizes its row: every text must still fit."""
     page.open("/explorar")
     _wait_grid(page, ALL_IDS)
-    assert _pinned_rows(page) == {"left": len(ALL_IDS), "right": len(ALL_IDS)}  # wide enough
+    wanted = {"left": len(ALL_IDS), "right": len(ALL_IDS)}
+    assert _pinned_rows(page, wanted) == wanted  # wide enough
     cut: set[str] = set()
     width = page.evaluate(
         "() => document.querySelector('.exp-grid .ag-center-cols-container').scrollWidth"

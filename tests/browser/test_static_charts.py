@@ -1,7 +1,7 @@
 """Static charts in Chromium: the server's picture first, the plotly chart on "Interactuar".
 
 One server (gunicorn.conf.py, static charts on) over a cache folder holding the pictures of
-/perspectiva and /explorar only (``python -m web.chart_images --page …``) and no Chromium of
+/perspectiva and /explorar only (``python -m web.prerender --page …``) and no Chromium of
 its own to render the rest (``BROWSER_PATH`` points nowhere): /perspectiva shows pictures, /unidades
 (no picture available) shows its interactive chart at once.
 """
@@ -35,7 +35,7 @@ def static_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cache = folder / "charts"
     env = {**os.environ, "PESEM_CHART_CACHE": str(cache), "PESEM_STATIC_CHARTS": "1"}
     subprocess.run(
-        [sys.executable, "-m", "web.chart_images", "--page", "/perspectiva", "--page", "/explorar"],
+        [sys.executable, "-m", "web.prerender", "--page", "/perspectiva", "--page", "/explorar"],
         cwd=ROOT,
         env=env,
         check=True,
