@@ -92,9 +92,10 @@ def page_location(component_id: str, path: str, query: Mapping[str, Any]) -> dcc
 
     Without ``pathname`` and ``search`` the Location copies them from the browser when it
     mounts, and that change runs the page's URL-sync callback on every first visit: one more
-    round trip and one more render of the page for nothing, since ``layout(**query)`` already
-    drew the view of that query (Dash 4's dash_core_components.js copies only the props that are
-    unset; bench/ measured the saving). ``path`` is the page's registered path.
+    request and render for nothing, since ``layout(**query)`` already drew the view of that
+    query (Dash 4's dash_core_components.js copies only the props that are unset). A first
+    visit makes one callback request, the router's (tests/browser/test_pages.py); no change in
+    blocking time could be measured. ``path`` is the page's registered path.
     """
     return dcc.Location(
         id=component_id,
